@@ -1,0 +1,2 @@
+/** Finding model API keys in a request, in canonical form, and their HMAC identities. */
+package dev.sentinel.domain.credential;
