@@ -1,0 +1,231 @@
+package dev.sentinel.app;
+
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import dev.sentinel.adapters.embedded.EmbeddedDatabase;
+import dev.sentinel.adapters.local.LocalStores;
+import dev.sentinel.adapters.postgres.PostgresConfig;
+import dev.sentinel.adapters.postgres.PostgresStores;
+import dev.sentinel.adapters.redis.RedisConfig;
+import dev.sentinel.adapters.redis.RedisStores;
+import dev.sentinel.app.config.SentinelConfig;
+import dev.sentinel.app.http.ClientAddresses;
+import dev.sentinel.app.http.HealthRoutes;
+import dev.sentinel.app.http.JsonDirectHandler;
+import dev.sentinel.app.http.Refusals;
+import dev.sentinel.app.http.RequestIds;
+import dev.sentinel.app.observe.LoggingGuardListener;
+import dev.sentinel.app.proxy.ProxyHandler;
+import dev.sentinel.app.proxy.ProxyListener;
+import dev.sentinel.app.secrets.GeneratedSecrets;
+import dev.sentinel.domain.credential.CredentialExtractor;
+import dev.sentinel.domain.credential.TokenHasher;
+import dev.sentinel.domain.guard.BindingGuard;
+import dev.sentinel.domain.guard.GuardSettings;
+import dev.sentinel.domain.net.ClientIpResolver;
+import dev.sentinel.domain.port.BindQuota;
+import dev.sentinel.domain.port.BindingCache;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.webclient.api.Proxy;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+
+/**
+ * A running Sentinel: stores, the binding guard, the public listener (proxy, admin API,
+ * console) and the management listener (health, metrics). Tests start it exactly as
+ * {@link Main} does, so they exercise the production wiring.
+ *
+ * <p>Thread-safe; {@link #close()} stops everything it started, in reverse order.
+ */
+public final class Sentinel implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Sentinel.class.getName());
+    private static final String MANAGEMENT = "management";
+    private static final Duration STALE_GRACE = Duration.ofHours(24);
+
+    private final List<AutoCloseable> started;
+    private final WebServer server;
+
+    private Sentinel(List<AutoCloseable> started, WebServer server) {
+        this.started = started;
+        this.server = server;
+    }
+
+    /**
+     * Starts Sentinel with the system clock.
+     *
+     * @param config the validated configuration
+     * @return the running instance
+     */
+    public static Sentinel start(SentinelConfig config) {
+        return start(config, InstantSource.system());
+    }
+
+    /**
+     * Starts Sentinel.
+     *
+     * @param config the validated configuration
+     * @param clock the clock every time-dependent policy reads
+     * @return the running instance
+     */
+    public static Sentinel start(SentinelConfig config, InstantSource clock) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(clock, "clock");
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            return startInto(config, clock, started);
+        } catch (RuntimeException e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    private static Sentinel startInto(SentinelConfig config, InstantSource clock,
+            List<AutoCloseable> started) {
+        LOG.log(Level.INFO, "starting configuration: {0}", config.describeMasked());
+
+        // Only the embedded default may invent secrets; validation already required them
+        // everywhere else.
+        GeneratedSecrets secrets = new GeneratedSecrets(config.dataDir());
+        String hmacSecret = secrets.resolve("SENTINEL_HMAC_SECRET", config.hmacSecret(), 48);
+
+        PostgresConfig database;
+        if (config.embeddedDefault()) {
+            EmbeddedDatabase embedded = EmbeddedDatabase.start(config.dataDir().resolve("pg"));
+            started.add(embedded);
+            database = embedded.config();
+        } else {
+            database = PostgresConfig.fromUrl(config.databaseUrl().orElseThrow());
+        }
+        PostgresStores postgres = PostgresStores.connect(database);
+        started.add(postgres);
+
+        BindingCache cache;
+        BindQuota quota;
+        if (config.redisUrl().isPresent()) {
+            RedisStores redis = RedisStores.connect(RedisConfig.fromUrl(
+                    config.redisUrl().get()));
+            started.add(redis);
+            cache = redis.bindingCache(config.localCacheTtl(),
+                    config.cacheTtl().plus(STALE_GRACE));
+            quota = redis.bindQuota(clock);
+        } else {
+            LocalStores local = new LocalStores();
+            cache = local.bindingCache(config.cacheTtl().plus(STALE_GRACE));
+            quota = local.bindQuota(clock);
+        }
+
+        GuardSettings settings = new GuardSettings(config.bindPrefixes(),
+                config.exemptPaths(), config.bindRatePerIp(), config.failsafeMode(),
+                config.cacheTtl());
+        BindingGuard guard = BindingGuard.builder()
+                .store(postgres.bindingStore())
+                .cache(cache)
+                .interceptLog(postgres.interceptLog(config.interceptBufferSize()))
+                .lastSeen(postgres.lastSeenRecorder(Duration.ofSeconds(10)))
+                .quota(quota)
+                .clock(clock)
+                .settings(() -> settings)
+                .listener(new LoggingGuardListener())
+                .build();
+
+        Http1Client downstream = downstreamClient(config);
+        RequestIds requestIds = new RequestIds();
+        ClientAddresses clientAddresses = new ClientAddresses(
+                new ClientIpResolver(config.trustedProxies()));
+        ProxyHandler proxy = new ProxyHandler(clientAddresses, new CredentialExtractor(),
+                new TokenHasher(hmacSecret), guard, downstream,
+                config.downstreamIdleTimeout(), new Refusals(), requestIds, ProxyListener.NONE);
+
+        WebServer server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .maxPayloadSize(config.maxRequestBodyBytes())
+                .directHandlers(JsonDirectHandler.all(requestIds))
+                .connectionOptions(options -> options.tcpNoDelay(true))
+                // Streams may run for minutes; give them time to finish on shutdown.
+                .shutdownGracePeriod(Duration.ofSeconds(10))
+                .addProtocol(Http1Config.builder().maxPrologueLength(16 * 1024).build())
+                .routing(routing -> publicRoutes(routing, proxy))
+                .putSocket(MANAGEMENT, socket -> socket
+                        .host(config.host())
+                        .port(config.managementPort())
+                        .directHandlers(JsonDirectHandler.all(requestIds))
+                        .routing(HealthRoutes::management))
+                .shutdownHook(false)
+                .build()
+                .start();
+        started.add(server::stop);
+        LOG.log(Level.INFO, "sentinel started port={0} managementPort={1} downstream={2} "
+                        + "database={3} cache={4}", String.valueOf(server.port()),
+                String.valueOf(server.port(MANAGEMENT)), config.downstreamUrl(),
+                config.embeddedDefault() ? "embedded" : "external",
+                config.redisUrl().isPresent() ? "redis" : "in-process");
+        return new Sentinel(started, server);
+    }
+
+    private static void publicRoutes(HttpRouting.Builder routing, ProxyHandler proxy) {
+        HealthRoutes.publicRoutes(routing);
+        routing.any(proxy);
+    }
+
+    private static Http1Client downstreamClient(SentinelConfig config) {
+        return Http1Client.builder()
+                .baseUri(config.downstreamUrl())
+                // The default proxy is the JVM's system proxy, which would add headers.
+                .proxy(Proxy.noProxy())
+                .followRedirects(false)
+                .sendExpectContinue(false)
+                .connectTimeout(config.downstreamConnectTimeout())
+                .readTimeout(config.downstreamIdleTimeout())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(config.downstreamConnectTimeout())
+                        .readTimeout(config.downstreamIdleTimeout())
+                        .tcpNoDelay(true)
+                        .build())
+                .shareConnectionCache(false)
+                .servicesDiscoverServices(false)
+                .build();
+    }
+
+    /** Returns the public port (useful when configured as 0). */
+    public int port() {
+        return server.port();
+    }
+
+    /** Returns the management port. */
+    public int managementPort() {
+        return server.port(MANAGEMENT);
+    }
+
+    /** Returns the public listener's address, for tests. */
+    public InetSocketAddress publicAddress() {
+        return new InetSocketAddress("127.0.0.1", port());
+    }
+
+    /** Stops the listeners, then the stores. */
+    @Override
+    public void close() {
+        closeAll(started);
+    }
+
+    private static void closeAll(List<AutoCloseable> started) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "stopping failed component={0} cause={1}",
+                        started.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        started.clear();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.sentinel.app.http;
+
+import java.lang.System.Logger.Level;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+
+/**
+ * Answers what Helidon rejects before routing (malformed request line, oversized headers or
+ * body, bad framing) in the same JSON shape as Sentinel's own refusals, so a client sees one
+ * kind of error whatever layer refused it.
+ *
+ * <p>Thread-safe: stateless apart from the id generator.
+ */
+public final class JsonDirectHandler implements DirectHandler {
+
+    private static final System.Logger LOG = System.getLogger(JsonDirectHandler.class.getName());
+
+    private final RequestIds requestIds;
+
+    private JsonDirectHandler(RequestIds requestIds) {
+        this.requestIds = requestIds;
+    }
+
+    /**
+     * Returns direct handlers that answer every event type with JSON.
+     *
+     * @param requestIds where request ids come from
+     * @return the handlers for a listener
+     */
+    public static DirectHandlers all(RequestIds requestIds) {
+        JsonDirectHandler handler = new JsonDirectHandler(requestIds);
+        DirectHandlers.Builder builder = DirectHandlers.builder();
+        for (EventType type : EventType.values()) {
+            builder.addHandler(type, handler);
+        }
+        return builder.build();
+    }
+
+    @Override
+    public TransportResponse handle(TransportRequest request, EventType eventType,
+            Status defaultStatus, ServerResponseHeaders headers, String message) {
+        String requestId = requestIds.next();
+        int status = defaultStatus.code();
+        String code = codeOf(status);
+        if (status >= 500) {
+            LOG.log(Level.WARNING, "request failed before routing requestId={0} status={1} "
+                    + "event={2}", requestId, String.valueOf(status), eventType.name());
+        }
+        headers.set(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        headers.set(HeaderNames.CACHE_CONTROL, "no-store");
+        headers.set(HeaderNames.create(RequestIds.HEADER), requestId);
+        headers.set(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        // The framework's message is about our parser, not the client's data: keep it generic.
+        String text = describe(status) + " (request id: " + requestId + ")";
+        return TransportResponse.builder()
+                .status(defaultStatus)
+                .headers(headers)
+                .entity(Refusals.body(text, code))
+                .keepAlive(eventType.keepAlive() && status < 500)
+                .build();
+    }
+
+    private static String codeOf(int status) {
+        return switch (status) {
+            case 413 -> "request_too_large";
+            case 431 -> "request_header_fields_too_large";
+            case 505 -> "http_version_not_supported";
+            default -> status >= 500 ? "internal_error" : "invalid_request";
+        };
+    }
+
+    private static String describe(int status) {
+        return switch (status) {
+            case 413 -> "The request body is larger than this gateway accepts";
+            case 431 -> "The request headers are larger than this gateway accepts";
+            case 505 -> "This HTTP version is not supported";
+            default -> status >= 500
+                    ? "The gateway failed to handle the request"
+                    : "The request is malformed";
+        };
+    }
+}

@@ -1,0 +1,90 @@
+package dev.sentinel.app.http;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sentinel.domain.RefusalCode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerRequestHeaders;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Writes Sentinel's own answers in OpenAI's error shape
+ * ({@code {"error":{"message","type":"sentinel_error","code"}}}), with a request id and CORS
+ * headers so that a browser client can read why it was refused.
+ *
+ * <p>Thread-safe.
+ */
+public final class Refusals {
+
+    /** The {@code type} of every error body Sentinel writes. */
+    public static final String ERROR_TYPE = "sentinel_error";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Answers a request with a refusal.
+     *
+     * @param request the request, for its language and origin
+     * @param response the response, not yet sent
+     * @param code the refusal
+     * @param requestId the id also written to logs
+     * @param retryAfter when to try again, for 429 and 503
+     */
+    public void send(ServerRequest request, ServerResponse response, RefusalCode code,
+            String requestId, Optional<Duration> retryAfter) {
+        ServerRequestHeaders headers = request.headers();
+        boolean chinese = Messages.prefersChinese(
+                headers.first(HeaderNames.ACCEPT_LANGUAGE).orElse(null));
+        String message = Messages.of(code, chinese) + " (request id: " + requestId + ")";
+
+        response.status(Status.create(code.httpStatus()));
+        response.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        response.header(HeaderNames.CACHE_CONTROL, "no-store");
+        response.header(RequestIds.HEADER, requestId);
+        retryAfter.ifPresent(wait -> response.header(HeaderNames.RETRY_AFTER,
+                Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000))));
+        allowBrowsersToRead(headers, response);
+        response.send(body(message, code.code()));
+    }
+
+    /**
+     * Returns an error body in OpenAI's shape.
+     *
+     * @param message the human-readable message
+     * @param code the machine-readable code
+     * @return UTF-8 JSON
+     */
+    public static byte[] body(String message, String code) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", message);
+        error.put("type", ERROR_TYPE);
+        error.put("code", code);
+        try {
+            return JSON.writeValueAsBytes(Map.of("error", error));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always serialises", e);
+        }
+    }
+
+    /** Browsers hide a cross-origin answer's body and headers unless told otherwise. */
+    private static void allowBrowsersToRead(ServerRequestHeaders headers,
+            ServerResponse response) {
+        Optional<String> origin = headers.first(HeaderNames.ORIGIN);
+        if (origin.isPresent()) {
+            response.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin.get());
+            response.header(HeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+            response.header(HeaderNames.VARY, "Origin");
+        } else {
+            response.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        }
+        response.header(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS,
+                RequestIds.HEADER + ", Retry-After");
+    }
+}

@@ -1,0 +1,378 @@
+package dev.sentinel.app.proxy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.sentinel.app.http.ClientAddresses;
+import dev.sentinel.app.http.Refusals;
+import dev.sentinel.app.http.RequestIds;
+import dev.sentinel.domain.RefusalCode;
+import dev.sentinel.domain.credential.CredentialExtraction;
+import dev.sentinel.domain.credential.CredentialExtractor;
+import dev.sentinel.domain.credential.TokenHasher;
+import dev.sentinel.domain.guard.AccessAttempt;
+import dev.sentinel.domain.guard.BindingGuard;
+import dev.sentinel.domain.guard.Verdict;
+import dev.sentinel.domain.net.ClientIpResolution;
+import dev.sentinel.domain.net.ForwardingHeaders;
+import dev.sentinel.domain.net.IpAddress;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.ServerRequestHeaders;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The catch-all route: checks a request's key and streams it to New API and back.
+ *
+ * <p>One request, on its own virtual thread:
+ * <ol>
+ *   <li>Resolve the client address (peer, or a trusted proxy's {@code X-Real-IP}).</li>
+ *   <li>Refuse a {@code Connection} header naming a header the decision reads.</li>
+ *   <li>Extract the key from every place New API reads one; the guard decides. A refused
+ *       request never reaches New API.</li>
+ *   <li>Forward: hop-by-hop and client-address headers dropped, one {@code X-Real-IP} and
+ *       one {@code X-Forwarded-For} set; the body streamed as it arrives.</li>
+ *   <li>Relay the answer: status and headers at once (early, for streams), then each chunk
+ *       flushed as it arrives, so server-sent events are not held back.</li>
+ *   <li>A client that goes away fails the next write; closing the unfinished downstream
+ *       response then closes its connection, which cancels New API's work.</li>
+ * </ol>
+ *
+ * <p>Thread-safe; it holds no per-request state.
+ */
+public final class ProxyHandler implements Handler {
+
+    private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
+    private static final HeaderName CONNECTION = HeaderNames.CONNECTION;
+    private static final HeaderName REAL_IP = HeaderNames.create(ForwardingHeaders.REAL_IP);
+    private static final HeaderName FORWARDED_FOR =
+            HeaderNames.create(ForwardingHeaders.FORWARDED_FOR);
+    private static final int BUFFER_SIZE = 16 * 1024;
+
+    private final ClientAddresses clientAddresses;
+    private final CredentialExtractor extractor;
+    private final TokenHasher hasher;
+    private final BindingGuard guard;
+    private final Http1Client downstream;
+    private final Duration idleTimeout;
+    private final Refusals refusals;
+    private final RequestIds requestIds;
+    private final ProxyListener listener;
+
+    /**
+     * Creates the handler.
+     *
+     * @param clientAddresses how to find the client address
+     * @param extractor how to find keys
+     * @param hasher how to identify keys
+     * @param guard the binding decision
+     * @param downstream a client whose base URI is New API
+     * @param idleTimeout the longest downstream silence tolerated
+     * @param refusals how to answer a refused request
+     * @param requestIds where request ids come from
+     * @param listener hears outcomes the guard does not see
+     */
+    public ProxyHandler(ClientAddresses clientAddresses, CredentialExtractor extractor,
+            TokenHasher hasher, BindingGuard guard, Http1Client downstream,
+            Duration idleTimeout, Refusals refusals, RequestIds requestIds,
+            ProxyListener listener) {
+        this.clientAddresses = clientAddresses;
+        this.extractor = extractor;
+        this.hasher = hasher;
+        this.guard = guard;
+        this.downstream = downstream;
+        this.idleTimeout = idleTimeout;
+        this.refusals = refusals;
+        this.requestIds = requestIds;
+        this.listener = listener;
+    }
+
+    @Override
+    public void handle(ServerRequest request, ServerResponse response) {
+        String requestId = requestIds.next();
+        ServerRequestHeaders headers = request.headers();
+
+        // Every check below is about this address.
+        ClientIpResolution resolution = clientAddresses.resolve(request);
+        if (resolution instanceof ClientIpResolution.Refused refused) {
+            refuse(request, response, RefusalCode.INVALID_CLIENT_IP, requestId,
+                    Optional.empty(), refused.detail());
+            return;
+        }
+        IpAddress client = ((ClientIpResolution.Resolved) resolution).address();
+
+        // Hop-by-hop stripping must never remove what the decision read.
+        Set<String> connectionTokens = HeaderPolicy.connectionTokens(values(headers,
+                CONNECTION));
+        Optional<String> reliedOn = HeaderPolicy.reliedOnToken(connectionTokens);
+        if (reliedOn.isPresent()) {
+            refuse(request, response, RefusalCode.FORBIDDEN_CONNECTION_HEADER, requestId,
+                    Optional.empty(), "Connection names " + reliedOn.get());
+            return;
+        }
+
+        // Preflights carry no key; New API's CORS layer answers them.
+        String method = request.prologue().method().text();
+        String rawPath = request.path().rawPath();
+        String rawQuery = request.query().rawValue();
+        Verdict verdict = null;
+        if (!method.equals(Method.OPTIONS.text())) {
+            CredentialExtraction extraction = extractor.extract(
+                    new HelidonRequestView(headers, rawQuery));
+            if (extraction instanceof CredentialExtraction.Rejected rejected) {
+                refuse(request, response, rejected.code(), requestId, Optional.empty(),
+                        rejected.detail());
+                return;
+            }
+            if (extraction instanceof CredentialExtraction.Found found) {
+                AccessAttempt attempt = new AccessAttempt(hasher.identify(found.key()),
+                        found.key().hint(), client, method, rawPath,
+                        headers.first(HeaderNames.USER_AGENT).orElse(""));
+                verdict = guard.check(attempt);
+                if (!verdict.forwards()) {
+                    refuseVerdict(request, response, verdict, requestId);
+                    return;
+                }
+            }
+        }
+
+        forward(request, response, method, rawPath, rawQuery, client, connectionTokens,
+                verdict, requestId);
+    }
+
+    private void forward(ServerRequest request, ServerResponse response, String method,
+            String rawPath, String rawQuery, IpAddress client, Set<String> connectionTokens,
+            Verdict verdict, String requestId) {
+        Verdict.Bind bind = verdict instanceof Verdict.Bind fresh ? fresh : null;
+        Http1ClientRequest call = downstream.method(Method.create(method))
+                // The path goes out exactly as it came: decoding %2F would change its meaning.
+                .skipUriEncoding(true)
+                .path(rawQuery.isEmpty() ? rawPath : rawPath + "?" + rawQuery)
+                .followRedirects(false)
+                .sendExpectContinue(false)
+                .readTimeout(idleTimeout);
+        call.headers(out -> {
+            for (Header header : request.headers()) {
+                String name = header.headerName().lowerCase();
+                if (HeaderPolicy.forwardsRequestHeader(name, connectionTokens)) {
+                    out.add(header);
+                }
+            }
+            out.set(REAL_IP, client.toString());
+            out.set(FORWARDED_FOR, client.toString());
+        });
+
+        long started = System.nanoTime();
+        HttpClientResponse answer;
+        try {
+            answer = request.content().hasEntity()
+                    ? call.outputStream(body -> streamRequestBody(request, body))
+                    : call.request();
+        } catch (RuntimeException e) {
+            if (bind != null) {
+                guard.settleUnanswered(bind, "no answer: " + describe(e));
+            }
+            unanswered(request, response, e, requestId);
+            return;
+        }
+
+        try (answer) {
+            int status = answer.status().code();
+            listener.downstreamAnswered(status, System.nanoTime() - started);
+            if (bind != null) {
+                guard.settle(bind, status);
+            }
+            relay(request, response, method, answer, requestId);
+        }
+    }
+
+    /** Copies the client's body as it arrives; an aborted upload must not end cleanly. */
+    private static void streamRequestBody(ServerRequest request, OutputStream body)
+            throws IOException {
+        byte[] buffer = new byte[BUFFER_SIZE];
+        try (InputStream in = request.content().inputStream()) {
+            int read;
+            while ((read = readClientBody(in, buffer)) >= 0) {
+                if (read > 0) {
+                    body.write(buffer, 0, read);
+                }
+            }
+        }
+        // Closing completes the body; reached only when the client's body ended cleanly.
+        body.close();
+    }
+
+    private static int readClientBody(InputStream in, byte[] buffer) throws IOException {
+        try {
+            return in.read(buffer);
+        } catch (IOException | UncheckedIOException e) {
+            throw new ClientBodyBroken(e);
+        } catch (RuntimeException e) {
+            // Helidon reports a short or malformed chunked body as a runtime exception.
+            throw new ClientBodyBroken(e);
+        }
+    }
+
+    private void relay(ServerRequest request, ServerResponse response, String method,
+            HttpClientResponse answer, String requestId) {
+        int status = answer.status().code();
+        boolean bodiless = method.equals(Method.HEAD.text()) || status < 200 || status == 204
+                || status == 304;
+        boolean noLengthAllowed = status == 204 || status == 304 || status < 200;
+
+        response.status(answer.status());
+        Set<String> connectionTokens = HeaderPolicy.connectionTokens(
+                values(answer.headers(), CONNECTION));
+        boolean knownLength = false;
+        for (Header header : answer.headers()) {
+            String name = header.headerName().lowerCase();
+            if (!HeaderPolicy.forwardsResponseHeader(name, connectionTokens)) {
+                continue;
+            }
+            if (name.equals("content-length")) {
+                if (noLengthAllowed) {
+                    continue;
+                }
+                knownLength = true;
+            }
+            response.header(header);
+        }
+        response.header(RequestIds.HEADER, requestId);
+
+        if (bodiless) {
+            response.send();
+            return;
+        }
+        if (knownLength) {
+            streamResponseBody(answer, response.outputStream());
+            return;
+        }
+
+        // A stream of unknown length (SSE): send the headers now, not with the first event.
+        EarlyHeaders early = response.sink(EarlyHeaders.TYPE);
+        early.flushHeaders();
+        streamResponseBody(answer, early.body());
+    }
+
+    /**
+     * Copies New API's answer, flushing every chunk: a read returns what one downstream
+     * write sent, so each SSE event reaches the client as soon as New API flushes it.
+     */
+    private void streamResponseBody(HttpClientResponse answer, OutputStream out) {
+        byte[] buffer = new byte[BUFFER_SIZE];
+        try (InputStream in = answer.inputStream()) {
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                if (read > 0) {
+                    out.write(buffer, 0, read);
+                    out.flush();
+                }
+            }
+            out.close();
+        } catch (IOException e) {
+            // Either side broke mid-body; closing the answer (by the caller) drops the
+            // downstream connection, and rethrowing makes Helidon drop the client's.
+            listener.streamBroken(describe(e));
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void unanswered(ServerRequest request, ServerResponse response, RuntimeException e,
+            String requestId) {
+        // The client's own upload broke, not New API: there is nobody left to answer.
+        if (causedBy(e, ClientBodyBroken.class)) {
+            listener.streamBroken(describe(e));
+            throw e;
+        }
+        RefusalCode code = timedOut(e)
+                ? RefusalCode.DOWNSTREAM_TIMEOUT
+                : RefusalCode.DOWNSTREAM_UNREACHABLE;
+        LOG.log(Level.WARNING, "downstream failed requestId={0} code={1} cause={2}",
+                requestId, code.code(), describe(e));
+        listener.downstreamFailed(code);
+        refusals.send(request, response, code, requestId, Optional.empty());
+    }
+
+    private void refuseVerdict(ServerRequest request, ServerResponse response, Verdict verdict,
+            String requestId) {
+        if (verdict instanceof Verdict.Intercept) {
+            refusals.send(request, response, RefusalCode.ACCESS_DENIED, requestId,
+                    Optional.empty());
+            return;
+        }
+        Verdict.Refuse refuse = (Verdict.Refuse) verdict;
+        refusals.send(request, response, refuse.code(), requestId, refuse.retryAfter());
+    }
+
+    private void refuse(ServerRequest request, ServerResponse response, RefusalCode code,
+            String requestId, Optional<Duration> retryAfter, String detail) {
+        LOG.log(Level.INFO, "request refused requestId={0} code={1} detail={2}", requestId,
+                code.code(), detail);
+        listener.refused(code);
+        refusals.send(request, response, code, requestId, retryAfter);
+    }
+
+    private static List<String> values(io.helidon.http.Headers headers, HeaderName name) {
+        return headers.contains(name) ? headers.get(name).allValues() : List.of();
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException && !isConnectPhase(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isConnectPhase(Throwable t) {
+        String message = t.getMessage();
+        return message != null && message.toLowerCase(Locale.ROOT).contains("connect");
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName()
+                + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage()));
+    }
+
+    private static String firstLine(String text) {
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+
+    /** The client's request body failed while being forwarded. */
+    private static final class ClientBodyBroken extends IOException {
+        ClientBodyBroken(Throwable cause) {
+            super("the client's request body broke off", cause);
+        }
+    }
+}
