@@ -40,6 +40,28 @@ class ExemptPathsTest {
         assertThat(exempt.isExempt(path)).isFalse();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "/v1/models/../../api/user", "/v1beta/models/..%2F..%2Fapi/x",
+        "/v1/models/%2e%2e/%2e%2e/api/x", "/mj/../api/user", "/fast/mj/../../api/user"
+    })
+    void dotSegmentsCannotClimbFromARelayRouteIntoTheDashboard(String path) {
+        // These were exempt because only the normalised path was read, yet New API's router
+        // keeps dot segments and hands such paths to a relay catch-all (/v1/models/*path), so
+        // an unbound key was relayed without being bound. A path is exempt only when it lies
+        // under the prefix both as sent (decoded) and once its dot segments are resolved.
+        assertThat(exempt.isExempt(path)).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/%\uff11\uff11", "/api%\uff12F", "/api/%\u0661\u0661"})
+    void onlyAsciiHexDigitsMakeAnEscape(String path) {
+        // Escapes written with full-width or other non-ASCII digits were decoded as if they
+        // were hex, although New API's Go server refuses them as malformed. They are malformed
+        // here too, and a malformed path is never exempt.
+        assertThat(exempt.isExempt(path)).isFalse();
+    }
+
     @Test
     void noPrefixesMeansNothingIsExempt() {
         ExemptPaths none = new ExemptPaths(List.of());
