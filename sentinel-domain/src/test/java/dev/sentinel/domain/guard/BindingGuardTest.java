@@ -366,6 +366,37 @@ class BindingGuardTest {
     }
 
     @Test
+    void anInterceptRowNeverHoldsTheQueryString() {
+        // A path handed over with its query went into the intercept row as it was, so a key
+        // sent as ?key=sk-... was stored in clear. The query is cut off where the path enters
+        // the domain, and the row holds the path alone.
+        store.save(binding("203.0.113.0/24"));
+        String secret = "sk-LeakedInQuery0123456789abcdef";
+
+        guard.check(new AccessAttempt(HASH, KEY.hint(), IpAddress.of("198.51.100.1"), "POST",
+                "/v1beta/models/gemini-pro:streamGenerateContent?alt=sse&key=" + secret,
+                "google-genai/1.0"));
+
+        assertThat(intercepts.rows).singleElement().satisfies(row -> {
+            assertThat(row.path()).isEqualTo("/v1beta/models/gemini-pro:streamGenerateContent");
+            assertThat(row.toString()).doesNotContain("LeakedInQuery");
+        });
+    }
+
+    @Test
+    void neitherAnAttemptNorAnInterceptKeepsAQuery() {
+        // Same defect as above, seen from the values: both promised "without the query" and
+        // kept whatever they were given. Both now drop everything from the first '?'.
+        AccessAttempt attempt = new AccessAttempt(HASH, KEY.hint(), IpAddress.of("192.0.2.1"),
+                "GET", "/v1/models?key=sk-abc", "");
+        Intercept row = new Intercept(START, HASH, KEY.hint(), IpAddress.of("192.0.2.1"),
+                List.of(), "GET", "/v1/models?key=sk-abc", "", InterceptReason.BANNED);
+
+        assertThat(attempt.rawPath()).isEqualTo("/v1/models");
+        assertThat(row.path()).isEqualTo("/v1/models");
+    }
+
+    @Test
     void allowedUsesReachTheLastSeenRecorder() {
         Binding binding = store.save(binding("203.0.113.0/24"));
 
