@@ -202,14 +202,19 @@ public final class BindingGuard {
     }
 
     private void undo(Binding created, String why) {
+        boolean deleted;
         try {
-            store.undoFirstUse(created);
+            deleted = store.undoFirstUse(created);
         } catch (StoreUnavailableException e) {
             listener.undoFailed(created, e);
             return;
         }
         cache.evict(created.tokenHash());
-        listener.firstUseUndone(created, why);
+
+        // A row an admin changed since is kept on purpose: nothing was undone.
+        if (deleted) {
+            listener.firstUseUndone(created, why);
+        }
     }
 
     private void refund(BindQuota.Granted grant) {

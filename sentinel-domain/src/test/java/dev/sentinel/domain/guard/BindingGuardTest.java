@@ -470,6 +470,24 @@ class BindingGuardTest {
     }
 
     @Test
+    void aFirstUseAnAdminChangedMeanwhileIsNotReportedAsUndone() {
+        // When the store kept the row because an admin had edited it since the first use, the
+        // guard still told its listener the first use was undone, so the log contradicted the
+        // database. Only a row the store really deleted is reported as undone.
+        Verdict.Bind bind = (Verdict.Bind) guard.check(attempt("203.0.113.9"));
+        Binding created = bind.binding();
+        Binding edited = new Binding(created.id(), HASH, created.hint(),
+                List.of(Cidr.parse("203.0.113.0/24")), BindingStatus.ACTIVE, true,
+                created.boundAt(), created.lastSeenAt(), created.lastIp(), "office", 1);
+        store.overwrite(edited);
+
+        guard.settle(bind, 401);
+
+        assertThat(store.row(HASH)).contains(edited);
+        assertThat(events.lines).noneMatch(line -> line.startsWith("undone"));
+    }
+
+    @Test
     void settlingRefusesNulls() {
         assertThatThrownBy(() -> guard.settle(null, 200))
                 .isInstanceOf(NullPointerException.class).hasMessage("bind");

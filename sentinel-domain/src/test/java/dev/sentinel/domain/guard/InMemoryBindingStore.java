@@ -44,6 +44,11 @@ final class InMemoryBindingStore implements BindingStore {
         return stored;
     }
 
+    /** Replaces a row as it is, id and revision included, as an admin's edit would. */
+    void overwrite(Binding binding) {
+        rows.put(binding.tokenHash(), binding);
+    }
+
     /** The next {@link #bindIfAbsent} finds this binding inserted a moment before. */
     void loseNextRaceTo(Binding winner) {
         racer = winner;
