@@ -442,6 +442,37 @@ class BindingGuardTest {
     }
 
     @Test
+    void aSuccessfulFirstUseCachesTheBindingInForceNotItsOwnSnapshot() {
+        // settle cached the binding this request had created, even when an admin had banned
+        // the key while New API was answering, so the admin's eviction was undone and the old
+        // binding allowed the key for a whole cache freshness. settle now caches what the
+        // store holds at that moment.
+        Verdict.Bind bind = (Verdict.Bind) guard.check(attempt("203.0.113.9"));
+        Binding created = bind.binding();
+        Binding banned = new Binding(created.id(), HASH, created.hint(), created.rules(),
+                BindingStatus.BANNED, false, created.boundAt(), created.lastSeenAt(),
+                created.lastIp(), "resold", 1);
+        store.overwrite(banned);
+        cache.evict(HASH);
+
+        guard.settle(bind, 200);
+
+        assertThat(cache.entry(HASH)).map(BindingCache.Cached::binding).contains(banned);
+        assertThat(guard.check(attempt("203.0.113.9")))
+                .isEqualTo(new Verdict.Intercept(InterceptReason.BANNED, banned));
+    }
+
+    @Test
+    void aSuccessfulFirstUseOnADeadStoreCachesNothingAndDoesNotThrow() {
+        Verdict.Bind bind = (Verdict.Bind) guard.check(attempt("203.0.113.9"));
+        store.goDown();
+
+        assertThatCode(() -> guard.settle(bind, 200)).doesNotThrowAnyException();
+
+        assertThat(cache.entry(HASH)).isEmpty();
+    }
+
+    @Test
     void noAnswerUndoesTheFirstUse() {
         Verdict.Bind bind = (Verdict.Bind) guard.check(attempt("203.0.113.9"));
 
