@@ -183,6 +183,22 @@ class CredentialExtractorTest {
                 .isEqualTo(new CredentialExtraction.NoCredential());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer", "bearer", " Bearer\t"})
+    void aBearerSchemeWithoutATokenIsNoCredential(String value) {
+        // An empty bearer token arrives as "Bearer", because HTTP parsers strip the space
+        // after it, and was taken as the key "bearer": each such request tried to bind it,
+        // spent its network's new-binding allowance, and from a second network was
+        // intercepted as if a stolen key. The bare scheme is no credential, like "Bearer ".
+        assertThat(extractor.extract(request().header("Authorization", value)))
+                .isEqualTo(new CredentialExtraction.NoCredential());
+        assertThat(extractor.extract(request().header("mj-api-secret", value)))
+                .isEqualTo(new CredentialExtraction.NoCredential());
+        assertThat(extractor.extract(request().header("Authorization", value)
+                .header("x-api-key", KEY_A)))
+                .isEqualTo(found(KEY_A));
+    }
+
     @Test
     void anEmptyValueInAnyOtherPlaceIsNoCredential() {
         assertThat(extractor.extract(request().header("x-api-key", "")
