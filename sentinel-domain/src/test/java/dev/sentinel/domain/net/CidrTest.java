@@ -74,6 +74,23 @@ class CidrTest {
     }
 
     @ParameterizedTest
+    @CsvSource({
+        "2001:0DB8::1/64, 2001:db8::/64",
+        "2001:db8:0:0::1/64, 2001:db8::/64",
+        "::ffff:10.0.0.1/104, 10.0.0.0/8",
+        "::FFFF:0A00:0001/104, 10.0.0.0/8"
+    })
+    void aHostBitsErrorQuotesTheTextAsWritten(String text, String expected) {
+        // The message quoted the canonical form (2001:db8::1/64, or 10.0.0.1/8 for a mapped
+        // network) instead of what was written, so an operator searching the configuration
+        // for the quoted value found nothing. It now quotes the text as written.
+        assertThatThrownBy(() -> Cidr.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'" + text + "' has host bits set: expected the network address "
+                        + expected);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {
         "10.0.0.0/33", "10.0.0.0/99", "10.0.0.0/1000", "::/129", "::/200",
         "10.0.0.0/-1", "10.0.0.0/+8", "10.0.0.0/08", "10.0.0.0/00", "::/064",
