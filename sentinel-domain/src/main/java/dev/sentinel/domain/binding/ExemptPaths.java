@@ -12,9 +12,11 @@ import java.util.Objects;
  * {@code /api/}, New API's dashboard API, where keys are read but not spent). A bound key is
  * enforced on them all the same.
  *
- * <p>Paths are matched after percent-decoding and removing dot segments, as New API's router
- * sees them. A path with a {@code mj} segment is never exempt, because New API routes
- * {@code /<anything>/mj/...} as Midjourney relay.
+ * <p>Paths are matched after percent-decoding, as New API's router sees them, and must lie
+ * under a prefix both as decoded and with their dot segments resolved: New API's router keeps
+ * dot segments, so {@code /v1/models/../../api/x} reaches a relay catch-all there even though
+ * it resolves to {@code /api/x}. A path with a {@code mj} segment is never exempt, because New
+ * API routes {@code /<anything>/mj/...} as Midjourney relay.
  *
  * <p>Immutable and thread-safe.
  */
@@ -58,24 +60,31 @@ public final class ExemptPaths {
         if (prefixes.isEmpty()) {
             return false;
         }
-        String path = normalise(rawPath);
+        String decoded = percentDecode(rawPath);
+        String resolved = decoded == null ? null : resolveDotSegments(decoded);
 
         // A path we cannot read is not exempt: binding is the safe side.
-        if (path == null || hasMidjourneySegment(path)) {
+        if (resolved == null) {
             return false;
         }
+
+        // New API routes any path with an mj segment as relay, before or after dot segments.
+        if (hasMidjourneySegment(decoded) || hasMidjourneySegment(resolved)) {
+            return false;
+        }
+
+        // Routers disagree on dot segments, so both readings must be under the prefix.
         for (String prefix : prefixes) {
-            if (path.startsWith(prefix)) {
+            if (decoded.startsWith(prefix) && resolved.startsWith(prefix)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Percent-decodes once and resolves dot segments; {@code null} when malformed. */
-    static String normalise(String rawPath) {
-        String decoded = percentDecode(rawPath);
-        if (decoded == null || !decoded.startsWith("/")) {
+    /** Resolves {@code .} and {@code ..} segments; {@code null} unless absolute. */
+    private static String resolveDotSegments(String decoded) {
+        if (!decoded.startsWith("/")) {
             return null;
         }
         Deque<String> segments = new ArrayDeque<>();
@@ -125,8 +134,8 @@ public final class ExemptPaths {
             if (i + 2 >= raw.length()) {
                 return null;
             }
-            int high = Character.digit(raw.charAt(i + 1), 16);
-            int low = Character.digit(raw.charAt(i + 2), 16);
+            int high = asciiHexDigit(raw.charAt(i + 1));
+            int low = asciiHexDigit(raw.charAt(i + 2));
             if (high < 0 || low < 0) {
                 return null;
             }
@@ -134,5 +143,19 @@ public final class ExemptPaths {
             i += 2;
         }
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** {@link Character#digit} would also take full-width and other Unicode digits. */
+    private static int asciiHexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 }

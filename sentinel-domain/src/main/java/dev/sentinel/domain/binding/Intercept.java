@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param clientIp the address it came from
  * @param boundRules the binding's networks at the time
  * @param method the HTTP method
- * @param path the request path without its query
+ * @param path the request path; anything from the first {@code ?} on is dropped
  * @param userAgent the {@code User-Agent} header, empty when absent
  * @param reason why it was stopped
  */
@@ -32,7 +32,7 @@ public record Intercept(
         String userAgent,
         InterceptReason reason) {
 
-    /** Checks that nothing is missing and copies the rules. */
+    /** Checks that nothing is missing, copies the rules and drops a query from the path. */
     public Intercept {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(tokenHash, "tokenHash");
@@ -41,6 +41,8 @@ public record Intercept(
         boundRules = List.copyOf(Objects.requireNonNull(boundRules, "boundRules"));
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
+        int query = path.indexOf('?');
+        path = query < 0 ? path : path.substring(0, query);
         Objects.requireNonNull(userAgent, "userAgent");
         Objects.requireNonNull(reason, "reason");
     }

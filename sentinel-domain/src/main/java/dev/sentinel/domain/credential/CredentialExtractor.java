@@ -51,6 +51,11 @@ public final class CredentialExtractor {
 
     /** New API strips exactly these two spellings; any other scheme stays in the value. */
     private static String withoutBearer(String value) {
+        // An empty token arrives without its space, since HTTP strips trailing whitespace.
+        String bare = value.strip();
+        if (bare.equals(BEARER.strip()) || bare.equals(BEARER_LOWER.strip())) {
+            return "";
+        }
         if (value.startsWith(BEARER) || value.startsWith(BEARER_LOWER)) {
             return value.substring(BEARER.length());
         }

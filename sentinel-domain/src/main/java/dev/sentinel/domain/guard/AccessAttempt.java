@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param hint the key's display hint
  * @param clientIp the resolved client address
  * @param method the HTTP method
- * @param rawPath the path as sent, percent-encoded, without the query
+ * @param rawPath the path as sent, percent-encoded; anything from the first {@code ?} on is
+ *         dropped, because a key can travel in the query
  * @param userAgent the {@code User-Agent} header, empty when absent
  */
 public record AccessAttempt(
@@ -22,7 +23,7 @@ public record AccessAttempt(
         String rawPath,
         String userAgent) {
 
-    /** Checks that nothing is missing. */
+    /** Checks that nothing is missing and drops a query from the path. */
     public AccessAttempt {
         Objects.requireNonNull(tokenHash, "tokenHash");
         Objects.requireNonNull(hint, "hint");
@@ -30,5 +31,7 @@ public record AccessAttempt(
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(rawPath, "rawPath");
         Objects.requireNonNull(userAgent, "userAgent");
+        int query = rawPath.indexOf('?');
+        rawPath = query < 0 ? rawPath : rawPath.substring(0, query);
     }
 }

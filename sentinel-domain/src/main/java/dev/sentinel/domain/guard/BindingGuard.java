@@ -108,7 +108,8 @@ public final class BindingGuard {
 
     /**
      * Reports New API's answer to a request whose verdict was {@link Verdict.Bind}: a 401
-     * means the key is no valid token, so its binding is undone; any other status keeps it.
+     * means the key is no valid token, so its binding is undone; any other status keeps it,
+     * and the binding the store now holds is cached.
      *
      * @param bind the verdict {@link #check} returned
      * @param downstreamStatus the HTTP status New API answered with
@@ -119,7 +120,17 @@ public final class BindingGuard {
             undo(bind.binding(), "downstream answered 401");
             return;
         }
-        cache.put(bind.binding());
+
+        // An admin may have changed the key while New API answered, and dropped the cache
+        // entry: caching this request's own copy would bring the old binding back.
+        Optional<Binding> inForce;
+        try {
+            inForce = store.find(bind.binding().tokenHash());
+        } catch (StoreUnavailableException e) {
+            // Nothing is lost: the next request asks the store, or falls back as usual.
+            return;
+        }
+        inForce.ifPresent(cache::put);
     }
 
     /**
@@ -202,14 +213,19 @@ public final class BindingGuard {
     }
 
     private void undo(Binding created, String why) {
+        boolean deleted;
         try {
-            store.undoFirstUse(created);
+            deleted = store.undoFirstUse(created);
         } catch (StoreUnavailableException e) {
             listener.undoFailed(created, e);
             return;
         }
         cache.evict(created.tokenHash());
-        listener.firstUseUndone(created, why);
+
+        // A row an admin changed since is kept on purpose: nothing was undone.
+        if (deleted) {
+            listener.firstUseUndone(created, why);
+        }
     }
 
     private void refund(BindQuota.Granted grant) {

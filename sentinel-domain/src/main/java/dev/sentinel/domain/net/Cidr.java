@@ -62,7 +62,14 @@ public record Cidr(IpAddress network, int prefixLength) {
                     + prefixText + "': expected a whole number from "
                     + (writtenAsMapped ? 96 : 0) + " to " + writtenBits);
         }
-        return new Cidr(address, writtenAsMapped ? prefix - 96 : prefix);
+        int prefixLength = writtenAsMapped ? prefix - 96 : prefix;
+
+        // Checked here too, so that the message quotes the value as the operator wrote it.
+        if (!hasNoHostBits(address, prefixLength)) {
+            throw new IllegalArgumentException("'" + text + "' has host bits set: expected the "
+                    + "network address " + network(address, prefixLength) + "/" + prefixLength);
+        }
+        return new Cidr(address, prefixLength);
     }
 
     /**
