@@ -86,8 +86,14 @@ public final class CredentialExtractor {
         }
     }
 
+    /**
+     * Sub-protocol names realtime clients send beside a key. {@code responses} is the
+     * Responses API's WebSocket mode in newer New API builds; without it here, such a client
+     * sending its key in {@code Authorization} would be refused as carrying two keys.
+     */
     private static boolean isProtocolName(String entry) {
-        return entry.equals("realtime") || entry.startsWith("openai-beta.");
+        return entry.equals("realtime") || entry.equals("responses")
+                || entry.startsWith("openai-beta.");
     }
 
     /** Collects candidates and keeps the first refusal. */

@@ -32,6 +32,9 @@ public record TokenHash(String hex) {
      * @return the prefix
      */
     public String prefix(int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("a prefix length is at least 0, got " + length);
+        }
         return hex.substring(0, Math.min(length, HEX_LENGTH));
     }
 

@@ -254,7 +254,7 @@ class CredentialExtractorTest {
     @ValueSource(strings = {
         "realtime", "openai-beta.realtime-v1", "realtime, openai-beta.realtime-v1",
         "openai-beta.realtime-v1,realtime", " realtime ", "openai-insecure-api-key.",
-        "realtime, openai-insecure-api-key., openai-beta.realtime-v1"
+        "realtime, openai-insecure-api-key., openai-beta.realtime-v1", "responses"
     })
     void subProtocolNamesAloneAreNoKey(String line) {
         assertThat(extractor.extract(request().header("Sec-WebSocket-Protocol", line)))
@@ -294,6 +294,16 @@ class CredentialExtractorTest {
         assertThat(extractor.extract(request().header("Sec-WebSocket-Protocol",
                 "openai-insecure-api-key." + KEY_A + ", openai-insecure-api-key." + KEY_B)))
                 .satisfies(rejectedWith(RefusalCode.AMBIGUOUS_CREDENTIALS));
+    }
+
+    @Test
+    void theResponsesProtocolBesideAnAuthorizationKeyIsNotASecondKey() {
+        // A Responses API WebSocket client sends its key in Authorization and the protocol
+        // name responses; taking the name for a second key refused the client as ambiguous.
+        assertThat(extractor.extract(request()
+                .header("Authorization", "Bearer " + KEY_A)
+                .header("Sec-WebSocket-Protocol", "responses")))
+                .isEqualTo(found(KEY_A));
     }
 
     @Test
