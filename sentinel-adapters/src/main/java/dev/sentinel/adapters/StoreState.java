@@ -2,7 +2,7 @@ package dev.sentinel.adapters;
 
 import java.util.Locale;
 
-/** Whether a store answers, as its circuit last saw it. */
+/** Whether a store answers, as its circuit last saw it. Immutable and thread-safe. */
 public enum StoreState {
     /** The store answers; calls go through. */
     UP,

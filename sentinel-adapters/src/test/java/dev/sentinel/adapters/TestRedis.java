@@ -3,6 +3,7 @@ package dev.sentinel.adapters;
 import dev.sentinel.adapters.redis.RedisConfig;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -34,16 +35,15 @@ public final class TestRedis {
     /** Opens a plain connection to the test Redis, outside Sentinel's pool. */
     public static Jedis direct() {
         RedisConfig config = RedisConfig.fromRedisUrl(URL);
-        Jedis jedis = new Jedis(config.host(), config.port());
-        if (!config.password().isEmpty()) {
-            if (config.user().isEmpty()) {
-                jedis.auth(config.password());
-            } else {
-                jedis.auth(config.user(), config.password());
-            }
+        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder().resp2()
+                .database(config.database());
+        if (!config.user().isEmpty()) {
+            client.user(config.user());
         }
-        jedis.select(config.database());
-        return jedis;
+        if (!config.password().isEmpty()) {
+            client.password(config.password());
+        }
+        return new Jedis(config.host(), config.port(), client.build());
     }
 
     /** Deletes every key under a prefix. */

@@ -8,7 +8,8 @@ import dev.sentinel.domain.StoreUnavailableException;
  * {@link StoreUnavailableException}s and leave the circuit closed.
  *
  * <p>Thrown for every call while a store is down, so it records no stack trace: the cause,
- * when there is one, carries the interesting one.
+ * when there is one, carries the interesting one. Thread-safe once thrown, like any
+ * exception that is not changed afterwards.
  */
 public final class StoreOutageException extends StoreUnavailableException {
 

@@ -4,6 +4,7 @@ import dev.sentinel.domain.credential.TokenHash;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -32,6 +33,7 @@ final class EvictionSubscriber implements AutoCloseable {
     private final Runnable missedMessages;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
+    private final AtomicInteger subscriptions = new AtomicInteger();
     private final Thread thread;
     private volatile Jedis connection;
     private volatile JedisPubSub subscription;
@@ -60,6 +62,11 @@ final class EvictionSubscriber implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Returns how many times it subscribed, the first time included. */
+    int subscriptions() {
+        return subscriptions.get();
     }
 
     @Override
@@ -99,6 +106,7 @@ final class EvictionSubscriber implements AutoCloseable {
                         if (resubscribing) {
                             missedMessages.run();
                         }
+                        subscriptions.incrementAndGet();
                         firstSubscription.countDown();
                     }
 

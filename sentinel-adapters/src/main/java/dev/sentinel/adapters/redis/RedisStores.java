@@ -71,7 +71,11 @@ public final class RedisStores implements AutoCloseable {
                 .build();
         this.circuit = StoreCircuit.create(STORE_NAME, this::probe, RedisFailures::isOutage,
                 listener, StoreCircuit.DEFAULT_PROBE_INTERVAL);
-        this.subscriber = new EvictionSubscriber(address, clientConfig, keys.evictionChannel(),
+        // A plain connection negotiates no protocol; pub/sub needs nothing past RESP2.
+        JedisClientConfig subscriberConfig = DefaultJedisClientConfig.builder()
+                .from(clientConfig).resp2().build();
+        this.subscriber = new EvictionSubscriber(address, subscriberConfig,
+                keys.evictionChannel(),
                 tokenHash -> caches.forEach(cache -> cache.dropLocal(tokenHash)),
                 () -> caches.forEach(RedisBindingCache::dropAllLocal));
     }
@@ -206,6 +210,11 @@ public final class RedisStores implements AutoCloseable {
         return circuit;
     }
 
+    /** Returns how many times the eviction subscription was made, the first included. */
+    int subscriptions() {
+        return subscriber.subscriptions();
+    }
+
     /** Returns the key names. */
     RedisKeys keys() {
         return keys;
@@ -213,9 +222,12 @@ public final class RedisStores implements AutoCloseable {
 
     /**
      * Decides whether Redis may be used again: it must answer, and the cached bindings must
-     * be gone (see the class comment), before calls resume.
+     * be gone (see the class comment), before calls resume. Idle pooled connections are
+     * dropped first: after a Redis restart each of them is broken, and would otherwise take
+     * the circuit down again, once per connection.
      */
     private void probe() {
+        client.getPool().clear();
         client.ping();
         deleteCachedBindings();
         caches.forEach(RedisBindingCache::dropAllLocal);
