@@ -11,12 +11,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A PostgreSQL server run from the binaries bundled with Sentinel, listening on 127.0.0.1
  * only, with trust authentication for the {@code postgres} user. Its data lives in the
  * {@code postgresql} folder of a given directory and is kept: a later start on the same
  * directory finds every row again.
+ *
+ * <p>The server runs as a process of its own and would outlive the JVM, so a shutdown hook
+ * stops it at exit. The hook first waits a few seconds for the owner's own shutdown to
+ * close the stores (flushing what they buffer) and then this server; only if that does not
+ * happen does it stop the server itself.
  *
  * <p>Thread-safe. {@link #close()} stops the server (fast shutdown) and keeps the data.
  */
@@ -28,15 +36,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final String DATABASE = "postgres";
     private static final String USER = "postgres";
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
     private final EmbeddedPostgres server;
     private final Path dataDirectory;
     private final int port;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread stopAtExit;
 
     private EmbeddedDatabase(EmbeddedPostgres server, Path dataDirectory, int port) {
         this.server = server;
         this.dataDirectory = dataDirectory;
         this.port = port;
+        this.stopAtExit = new Thread(this::stopAtExit, "sentinel-embedded-postgresql-stop");
+        Runtime.getRuntime().addShutdownHook(stopAtExit);
     }
 
     /**
@@ -73,6 +87,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPort(chosen)
                     .setPGStartupWait(STARTUP_WAIT)
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     // The library turns it off for tests; here the data must survive a crash.
                     .setServerConfig("synchronous_commit", "on")
@@ -106,15 +121,34 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return dataDirectory;
     }
 
-    /** Stops the server; the data stays. */
+    /** Stops the server; the data stays. Calling it again does nothing. */
     @Override
     public void close() {
+        if (closing.getAndSet(true)) {
+            return;
+        }
         try {
             server.close();
         } catch (IOException e) {
             throw new UncheckedIOException("could not stop the embedded PostgreSQL in "
                     + dataDirectory, e);
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopAtExit);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down: the hook is running or about to, and finds it done.
+            }
         }
+    }
+
+    private void stopAtExit() {
+        try {
+            stopped.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
     }
 
     private static int freePort() throws IOException {

@@ -198,6 +198,19 @@ public final class StoreCircuit implements AutoCloseable {
         }
     }
 
+    /** Returns the innermost cause's type and message, which say what actually failed. */
+    public static String describe(Throwable failure) {
+        if (failure == null) {
+            return "none";
+        }
+        Throwable root = failure;
+        for (int depth = 0; root.getCause() != null && depth < 16; depth++) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
     private void probeUntilUp() {
         while (!closed) {
             try {
@@ -233,18 +246,5 @@ public final class StoreCircuit implements AutoCloseable {
         } catch (RuntimeException e) {
             // A listener must not throw; its failure must not hide the store's state.
         }
-    }
-
-    /** Returns the innermost cause's type and message, which say what actually failed. */
-    public static String describe(Throwable failure) {
-        if (failure == null) {
-            return "none";
-        }
-        Throwable root = failure;
-        for (int depth = 0; root.getCause() != null && depth < 16; depth++) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }
