@@ -1,0 +1,159 @@
+package dev.sentinel.adapters.embedded;
+
+import dev.sentinel.adapters.postgres.PostgresConfig;
+import dev.sentinel.domain.SentinelException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A PostgreSQL server run from the binaries bundled with Sentinel, listening on 127.0.0.1
+ * only, with trust authentication for the {@code postgres} user. Its data lives in the
+ * {@code postgresql} folder of a given directory and is kept: a later start on the same
+ * directory finds every row again.
+ *
+ * <p>The server runs as a process of its own and would outlive the JVM, so a shutdown hook
+ * stops it at exit. The hook first waits a few seconds for the owner's own shutdown to
+ * close the stores (flushing what they buffer) and then this server; only if that does not
+ * happen does it stop the server itself.
+ *
+ * <p>Thread-safe. {@link #close()} stops the server (fast shutdown) and keeps the data.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+    /** The folder, under the directory given to {@link #start}, that holds the data. */
+    public static final String DATA_FOLDER = "postgresql";
+
+    private static final String DATABASE = "postgres";
+    private static final String USER = "postgres";
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+    private final EmbeddedPostgres server;
+    private final Path dataDirectory;
+    private final int port;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread stopAtExit;
+
+    private EmbeddedDatabase(EmbeddedPostgres server, Path dataDirectory, int port) {
+        this.server = server;
+        this.dataDirectory = dataDirectory;
+        this.port = port;
+        this.stopAtExit = new Thread(this::stopAtExit, "sentinel-embedded-postgresql-stop");
+        Runtime.getRuntime().addShutdownHook(stopAtExit);
+    }
+
+    /**
+     * Starts the server on a free port.
+     *
+     * @param directory where the {@value #DATA_FOLDER} data folder is kept
+     * @return the running server
+     * @throws SentinelException when it cannot start
+     */
+    public static EmbeddedDatabase start(Path directory) {
+        return start(directory, 0);
+    }
+
+    /**
+     * Starts the server, initialising the data folder when it holds no cluster yet.
+     *
+     * @param directory where the {@value #DATA_FOLDER} data folder is kept
+     * @param port the port on 127.0.0.1, or 0 for a free one
+     * @return the running server
+     * @throws SentinelException when it cannot start
+     */
+    public static EmbeddedDatabase start(Path directory, int port) {
+        Objects.requireNonNull(directory, "directory");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port
+                    + " is out of range: expected 0 (any free port) to 65535");
+        }
+        Path dataDirectory = directory.toAbsolutePath().resolve(DATA_FOLDER);
+        try {
+            Files.createDirectories(dataDirectory);
+            int chosen = port == 0 ? freePort() : port;
+            EmbeddedPostgres server = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false)
+                    .setPort(chosen)
+                    .setPGStartupWait(STARTUP_WAIT)
+                    .setRegisterShutdownHook(false)
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    // The library turns it off for tests; here the data must survive a crash.
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("max_connections", "100")
+                    .start();
+            return new EmbeddedDatabase(server, dataDirectory, chosen);
+        } catch (IOException | RuntimeException e) {
+            throw new SentinelException("could not start the embedded PostgreSQL with data in "
+                    + dataDirectory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns how to connect to this server: user {@code postgres}, no password, database
+     * {@code postgres}, schema {@value PostgresConfig#DEFAULT_SCHEMA}.
+     */
+    public PostgresConfig config() {
+        return PostgresConfig.builder()
+                .jdbcUrl("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE)
+                .user(USER)
+                .build();
+    }
+
+    /** Returns the port it listens on. */
+    public int port() {
+        return port;
+    }
+
+    /** Returns the data folder. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** Stops the server; the data stays. Calling it again does nothing. */
+    @Override
+    public void close() {
+        if (closing.getAndSet(true)) {
+            return;
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not stop the embedded PostgreSQL in "
+                    + dataDirectory, e);
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopAtExit);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down: the hook is running or about to, and finds it done.
+            }
+        }
+    }
+
+    private void stopAtExit() {
+        try {
+            stopped.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

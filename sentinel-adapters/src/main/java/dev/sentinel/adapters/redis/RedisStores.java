@@ -1,0 +1,279 @@
+package dev.sentinel.adapters.redis;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.sentinel.adapters.StoreState;
+import dev.sentinel.adapters.StoreStateListener;
+import dev.sentinel.adapters.internal.StoreCircuit;
+import dev.sentinel.adapters.local.LocalStores;
+import dev.sentinel.domain.StoreUnavailableException;
+import dev.sentinel.domain.port.BindQuota;
+import dev.sentinel.domain.port.BindingCache;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * Sentinel's Redis stores: one connection pool, a subscription to the eviction channel, and
+ * the ports built on them. Several instances with the same key prefix (replicas, or tests)
+ * share entries and counts.
+ *
+ * <p>Every call goes through one circuit: after a connection-level failure Redis is marked
+ * down, calls turn into misses or in-process counts at once, and a background probe
+ * ({@code PING} every 500 ms) brings it back. Before it is marked up again, every cached
+ * binding under the prefix is deleted: evictions announced while this process could not
+ * reach Redis are lost, and an eviction this process could not write left its entry behind.
+ *
+ * <p>Connecting never fails on an unreachable Redis: it starts down and is probed.
+ *
+ * <p>Thread-safe.
+ */
+public final class RedisStores implements AutoCloseable {
+
+    /** The store's name in state reports. */
+    public static final String STORE_NAME = "redis";
+
+    /** The longest a per-process copy may live: evictions can be missed. */
+    public static final Duration MAX_LOCAL_TTL = Duration.ofSeconds(1);
+
+    /** The most bindings a per-process tier holds. */
+    static final long MAX_LOCAL_BINDINGS = 100_000;
+
+    private static final int SCAN_COUNT = 1000;
+
+    private final RedisConfig config;
+    private final RedisClient client;
+    private final RedisKeys keys;
+    private final StoreCircuit circuit;
+    private final List<RedisBindingCache> caches = new CopyOnWriteArrayList<>();
+    private final EvictionSubscriber subscriber;
+    private volatile boolean closed;
+
+    private RedisStores(RedisConfig config, StoreStateListener listener) {
+        this.config = config;
+        this.keys = new RedisKeys(config.keyPrefix());
+        JedisClientConfig clientConfig = clientConfig(config);
+        HostAndPort address = new HostAndPort(config.host(), config.port());
+        this.client = RedisClient.builder()
+                .hostAndPort(address)
+                .clientConfig(clientConfig)
+                .poolConfig(poolConfig(config))
+                .build();
+        this.circuit = StoreCircuit.create(STORE_NAME, this::probe, RedisFailures::isOutage,
+                listener, StoreCircuit.DEFAULT_PROBE_INTERVAL);
+        // A plain connection negotiates no protocol; pub/sub needs nothing past RESP2.
+        JedisClientConfig subscriberConfig = DefaultJedisClientConfig.builder()
+                .from(clientConfig).resp2().build();
+        this.subscriber = new EvictionSubscriber(address, subscriberConfig,
+                keys.evictionChannel(),
+                tokenHash -> caches.forEach(cache -> cache.dropLocal(tokenHash)),
+                () -> caches.forEach(RedisBindingCache::dropAllLocal));
+    }
+
+    /**
+     * Connects without a state listener; see {@link #connect(RedisConfig,
+     * StoreStateListener)}.
+     *
+     * @param config where and how to connect
+     * @return the stores
+     */
+    public static RedisStores connect(RedisConfig config) {
+        return connect(config, StoreStateListener.NONE);
+    }
+
+    /**
+     * Opens the pool, pings Redis and subscribes to evictions. An unreachable Redis is
+     * reported to the listener as down and probed in the background; it is no error.
+     *
+     * @param config where and how to connect
+     * @param listener hears when Redis goes down and comes back
+     * @return the stores
+     */
+    public static RedisStores connect(RedisConfig config, StoreStateListener listener) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(listener, "listener");
+        RedisStores stores = new RedisStores(config, listener);
+        if (stores.ping()) {
+            // Evictions sent before the subscription is active would be missed.
+            stores.subscriber.awaitSubscribed(config.connectTimeout().multipliedBy(3));
+        }
+        return stores;
+    }
+
+    /** Returns the configuration it connected with. */
+    public RedisConfig config() {
+        return config;
+    }
+
+    /**
+     * Creates a two-tier binding cache.
+     *
+     * @param localTtl how long a per-process copy lives, at most {@link #MAX_LOCAL_TTL}; 0
+     *         for no per-process tier
+     * @param freshness how long an entry decides without asking the store
+     * @param staleGrace how much longer a Redis entry is kept, for PostgreSQL outages
+     * @param clock the source of {@code cachedAt}
+     * @return the cache
+     */
+    public BindingCache bindingCache(Duration localTtl, Duration freshness, Duration staleGrace,
+            InstantSource clock) {
+        return bindingCache(localTtl, freshness, staleGrace, clock, Ticker.systemTicker());
+    }
+
+    /** As {@link #bindingCache(Duration, Duration, Duration, InstantSource)}, with a ticker. */
+    RedisBindingCache bindingCache(Duration localTtl, Duration freshness, Duration staleGrace,
+            InstantSource clock, Ticker ticker) {
+        Objects.requireNonNull(localTtl, "localTtl");
+        Objects.requireNonNull(freshness, "freshness");
+        Objects.requireNonNull(staleGrace, "staleGrace");
+        Objects.requireNonNull(clock, "clock");
+        if (localTtl.isNegative() || localTtl.compareTo(MAX_LOCAL_TTL) > 0) {
+            throw new IllegalArgumentException("per-process cache lifetime " + localTtl
+                    + " is out of range: expected 0 to 1 s, because an eviction message can "
+                    + "be missed and a copy lives that long");
+        }
+        if (freshness.isNegative() || staleGrace.isNegative()) {
+            throw new IllegalArgumentException("cache freshness " + freshness
+                    + " and stale grace " + staleGrace + " must not be negative");
+        }
+        Duration redisTtl = freshness.plus(staleGrace);
+        if (redisTtl.toMillis() < 1) {
+            throw new IllegalArgumentException("a Redis entry lifetime of " + redisTtl
+                    + " caches nothing: expected a positive freshness or stale grace");
+        }
+        RedisBindingCache cache = new RedisBindingCache(client, circuit, keys, localTtl,
+                redisTtl, clock, ticker);
+        caches.add(cache);
+        return cache;
+    }
+
+    /**
+     * Creates a sliding-minute new-binding counter shared by every instance with the same
+     * prefix; it counts in-process while Redis is unreachable.
+     *
+     * @param clock the time the window slides by
+     * @return the counter
+     */
+    public BindQuota bindQuota(InstantSource clock) {
+        Objects.requireNonNull(clock, "clock");
+        return new RedisBindQuota(client, circuit, keys, clock, LocalStores.bindQuota(clock));
+    }
+
+    /**
+     * Sends {@code PING}; answers {@code false} at once while Redis is down.
+     *
+     * @return whether Redis answered
+     */
+    public boolean ping() {
+        try {
+            circuit.run("answer a ping", client::ping);
+            return true;
+        } catch (StoreUnavailableException e) {
+            return false;
+        }
+    }
+
+    /** Returns whether Redis is up or down, as the circuit last saw it. */
+    public StoreState state() {
+        return circuit.state();
+    }
+
+    /** Stops the subscription and the probe, and closes the pool. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        subscriber.close();
+        circuit.close();
+        client.close();
+    }
+
+    /** Returns the pooled client, for adapters of this module that add their own commands. */
+    RedisClient client() {
+        return client;
+    }
+
+    /** Returns the circuit, for adapters of this module that add their own commands. */
+    StoreCircuit circuit() {
+        return circuit;
+    }
+
+    /** Returns how many times the eviction subscription was made, the first included. */
+    int subscriptions() {
+        return subscriber.subscriptions();
+    }
+
+    /** Returns the key names. */
+    RedisKeys keys() {
+        return keys;
+    }
+
+    /**
+     * Decides whether Redis may be used again: it must answer, and the cached bindings must
+     * be gone (see the class comment), before calls resume. Idle pooled connections are
+     * dropped first: after a Redis restart each of them is broken, and would otherwise take
+     * the circuit down again, once per connection.
+     */
+    private void probe() {
+        client.getPool().clear();
+        client.ping();
+        deleteCachedBindings();
+        caches.forEach(RedisBindingCache::dropAllLocal);
+    }
+
+    /** SCAN and UNLINK every cached binding under the prefix; other keys stay. */
+    void deleteCachedBindings() {
+        ScanParams params = new ScanParams().match(keys.bindingPattern()).count(SCAN_COUNT);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = client.scan(cursor, params);
+            List<String> found = page.getResult();
+            if (!found.isEmpty()) {
+                client.unlink(found.toArray(String[]::new));
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    }
+
+    private static JedisClientConfig clientConfig(RedisConfig config) {
+        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(Math.toIntExact(config.connectTimeout().toMillis()))
+                .socketTimeoutMillis(Math.toIntExact(config.socketTimeout().toMillis()))
+                .database(config.database())
+                .clientName("sentinel");
+        if (!config.user().isEmpty()) {
+            builder.user(config.user());
+        }
+        if (!config.password().isEmpty()) {
+            builder.password(config.password());
+        }
+        if (config.ssl()) {
+            // Verify that the certificate names the host, not only that someone signed it.
+            builder.sslOptions(SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL).build());
+        }
+        return builder.build();
+    }
+
+    private static ConnectionPoolConfig poolConfig(RedisConfig config) {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(config.poolSize());
+        pool.setMaxIdle(config.poolSize());
+        pool.setMinIdle(0);
+        pool.setBlockWhenExhausted(true);
+        pool.setMaxWait(config.poolMaxWait());
+        pool.setJmxEnabled(false);
+        return pool;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.sentinel.adapters;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A clock that tests move by hand. */
+public final class MutableClock implements InstantSource {
+
+    private final AtomicReference<Instant> now;
+
+    /** Creates a clock standing at {@code start}. */
+    public MutableClock(Instant start) {
+        this.now = new AtomicReference<>(start);
+    }
+
+    @Override
+    public Instant instant() {
+        return now.get();
+    }
+
+    /** Moves the clock forward. */
+    public void advance(Duration step) {
+        now.updateAndGet(instant -> instant.plus(step));
+    }
+}

@@ -1,0 +1,113 @@
+package dev.sentinel.adapters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP forwarder on a loopback port that a test can cut and restore, so that a real store
+ * behind it appears to go down and come back while other tests keep using it.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+    private final String targetHost;
+    private final int targetPort;
+    private final int port;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket server;
+
+    private TcpProxy(String targetHost, int targetPort, ServerSocket server) {
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+        this.server = server;
+        this.port = server.getLocalPort();
+        acceptIn(server);
+    }
+
+    /** Starts forwarding a free loopback port to {@code targetHost:targetPort}. */
+    public static TcpProxy start(String targetHost, int targetPort) throws IOException {
+        return new TcpProxy(targetHost, targetPort, listen(0));
+    }
+
+    /** Returns the port clients connect to. */
+    public int port() {
+        return port;
+    }
+
+    /** Refuses new connections and breaks every open one. */
+    public void cut() {
+        closeQuietly(server);
+        for (Socket socket : sockets) {
+            closeQuietly(socket);
+        }
+        sockets.clear();
+    }
+
+    /** Accepts connections on the same port again. */
+    public void restore() throws IOException {
+        ServerSocket reopened = listen(port);
+        server = reopened;
+        acceptIn(reopened);
+    }
+
+    @Override
+    public void close() {
+        cut();
+    }
+
+    private static ServerSocket listen(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        return socket;
+    }
+
+    private void acceptIn(ServerSocket listening) {
+        Thread.ofVirtual().name("test-proxy-accept").start(() -> {
+            while (!listening.isClosed()) {
+                try {
+                    Socket client = listening.accept();
+                    Socket upstream = new Socket(targetHost, targetPort);
+                    sockets.add(client);
+                    sockets.add(upstream);
+                    pipe(client, upstream);
+                    pipe(upstream, client);
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private void pipe(Socket from, Socket to) {
+        Thread.ofVirtual().name("test-proxy-pipe").start(() -> {
+            byte[] buffer = new byte[8192];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int read;
+                while ((read = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, read);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // One side went away; the other is closed below.
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        });
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // Already closed.
+        }
+    }
+}

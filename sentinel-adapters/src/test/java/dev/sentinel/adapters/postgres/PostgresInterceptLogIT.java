@@ -1,0 +1,144 @@
+package dev.sentinel.adapters.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sentinel.adapters.Bindings;
+import dev.sentinel.adapters.TestDatabase;
+import dev.sentinel.domain.binding.Intercept;
+import dev.sentinel.domain.binding.InterceptReason;
+import dev.sentinel.domain.credential.TokenHash;
+import dev.sentinel.domain.net.Cidr;
+import dev.sentinel.domain.net.IpAddress;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class PostgresInterceptLogIT {
+
+    private static PostgresConfig config;
+    private static PostgresStores stores;
+
+    @BeforeAll
+    static void connect() {
+        config = TestDatabase.config(TestDatabase.uniqueSchema(PostgresInterceptLogIT.class));
+        stores = PostgresStores.connect(config);
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        stores.close();
+        TestDatabase.dropSchema(config);
+    }
+
+    @Test
+    void recordedInterceptsLandAsRows() {
+        TokenHash tokenHash = Bindings.randomHash();
+        Intercept intercept = new Intercept(Bindings.T0, tokenHash, "sk-ab…wxyz",
+                IpAddress.of("2001:db8::77"),
+                List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8:1::/48")), "GET",
+                "/v1/models", "openai-python/1.55.0", InterceptReason.BANNED);
+        try (BufferedInterceptLog log = stores.interceptLog(100)) {
+            log.record(intercept);
+            for (int i = 0; i < 9; i++) {
+                log.record(Bindings.intercept(tokenHash, "192.0.2." + (i + 1),
+                        Bindings.T0.plusSeconds(i + 1)));
+            }
+
+            assertThat(log.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(log.buffered()).isZero();
+            assertThat(log.dropped()).isZero();
+        }
+
+        assertThat(rowCount(tokenHash)).isEqualTo(10);
+        Map<String, Object> row = stores.jdbi().withHandle(handle -> handle.createQuery("""
+                SELECT at, token_hash, hint, host(client_ip) AS client_ip,
+                       array_to_string(bound_rules::text[], ',') AS bound_rules,
+                       method, path, user_agent, reason
+                  FROM intercept_log WHERE token_hash = :hash AND reason = 'banned'""")
+                .bind("hash", tokenHash.hex())
+                .mapToMap()
+                .one());
+        assertThat(((Timestamp) row.get("at")).toInstant()).isEqualTo(Bindings.T0);
+        assertThat(row).containsEntry("token_hash", tokenHash.hex())
+                .containsEntry("hint", "sk-ab…wxyz")
+                .containsEntry("client_ip", "2001:db8::77")
+                .containsEntry("method", "GET")
+                .containsEntry("path", "/v1/models")
+                .containsEntry("user_agent", "openai-python/1.55.0")
+                .containsEntry("reason", "banned");
+        assertThat(row).containsEntry("bound_rules", "10.0.0.0/8,2001:db8:1::/48");
+    }
+
+    @Test
+    void pastTheBoundRowsAreDroppedAndCountedWhileTheRestWait() throws Exception {
+        TokenHash tokenHash = Bindings.randomHash();
+        try (BufferedInterceptLog log = stores.interceptLog(20)) {
+            // A lock held elsewhere keeps the writer from committing anything meanwhile.
+            try (Connection blocker = TestDatabase.connect(config);
+                    Statement statement = blocker.createStatement()) {
+                blocker.setAutoCommit(false);
+                statement.execute("LOCK TABLE intercept_log IN ACCESS EXCLUSIVE MODE");
+
+                for (int i = 0; i < 25; i++) {
+                    log.record(Bindings.intercept(tokenHash, "192.0.2.9",
+                            Bindings.T0.plusMillis(i)));
+                }
+
+                assertThat(log.dropped()).isEqualTo(5);
+                assertThat(log.buffered()).isEqualTo(20);
+                blocker.commit();
+            }
+
+            assertThat(log.flush(Duration.ofSeconds(20))).isTrue();
+            assertThat(log.dropped()).isEqualTo(5);
+        }
+
+        assertThat(rowCount(tokenHash)).isEqualTo(20);
+    }
+
+    @Test
+    void oneRowTheDatabaseRefusesIsDroppedWithoutHoldingUpTheOthers() {
+        TokenHash tokenHash = Bindings.randomHash();
+        TestDatabase.execute(config, "ALTER TABLE intercept_log ADD CONSTRAINT no_teapots "
+                + "CHECK (method <> 'BREW')");
+        try (BufferedInterceptLog log = stores.interceptLog(100)) {
+            log.record(Bindings.intercept(tokenHash, "192.0.2.1", Bindings.T0));
+            log.record(new Intercept(Bindings.T0, tokenHash, "sk-ab…wxyz",
+                    IpAddress.of("192.0.2.2"), List.of(Cidr.parse("10.0.0.0/8")), "BREW",
+                    "/coffee", "", InterceptReason.OUTSIDE_BOUND_NETWORKS));
+            log.record(Bindings.intercept(tokenHash, "192.0.2.3", Bindings.T0));
+
+            assertThat(log.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(log.dropped()).isEqualTo(1);
+        } finally {
+            TestDatabase.execute(config, "ALTER TABLE intercept_log DROP CONSTRAINT no_teapots");
+        }
+
+        assertThat(rowCount(tokenHash)).isEqualTo(2);
+    }
+
+    @Test
+    void recordingAfterCloseDropsAndCounts() {
+        BufferedInterceptLog log = stores.interceptLog(10);
+        log.close();
+
+        log.record(Bindings.intercept(Bindings.randomHash(), "192.0.2.1", Instant.now()));
+
+        assertThat(log.dropped()).isEqualTo(1);
+    }
+
+    private static long rowCount(TokenHash tokenHash) {
+        return stores.jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT count(*) FROM intercept_log WHERE token_hash = :hash")
+                .bind("hash", tokenHash.hex())
+                .mapTo(Long.class)
+                .one());
+    }
+}
