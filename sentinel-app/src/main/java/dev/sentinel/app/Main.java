@@ -1,11 +1,10 @@
 package dev.sentinel.app;
 
-import java.lang.System.Logger.Level;
-import java.util.concurrent.CountDownLatch;
-
 import dev.sentinel.app.config.ConfigException;
 import dev.sentinel.app.config.SentinelConfig;
 import io.helidon.logging.common.LogConfig;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The launcher: read the environment, start {@link Sentinel}, stop it on SIGTERM.

@@ -1,15 +1,10 @@
 package dev.sentinel.app;
 
-import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-
+import dev.sentinel.adapters.StoreStateListener;
 import dev.sentinel.adapters.embedded.EmbeddedDatabase;
 import dev.sentinel.adapters.local.LocalStores;
+import dev.sentinel.adapters.postgres.BatchedLastSeenRecorder;
+import dev.sentinel.adapters.postgres.BufferedInterceptLog;
 import dev.sentinel.adapters.postgres.PostgresConfig;
 import dev.sentinel.adapters.postgres.PostgresStores;
 import dev.sentinel.adapters.redis.RedisConfig;
@@ -21,6 +16,7 @@ import dev.sentinel.app.http.JsonDirectHandler;
 import dev.sentinel.app.http.Refusals;
 import dev.sentinel.app.http.RequestIds;
 import dev.sentinel.app.observe.LoggingGuardListener;
+import dev.sentinel.app.observe.LoggingStoreStateListener;
 import dev.sentinel.app.proxy.ProxyHandler;
 import dev.sentinel.app.proxy.ProxyListener;
 import dev.sentinel.app.secrets.GeneratedSecrets;
@@ -37,6 +33,13 @@ import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * A running Sentinel: stores, the binding guard, the public listener (proxy, admin API,
@@ -49,7 +52,9 @@ public final class Sentinel implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Sentinel.class.getName());
     private static final String MANAGEMENT = "management";
+    /** How long a cached binding may still decide while PostgreSQL is down. */
     private static final Duration STALE_GRACE = Duration.ofHours(24);
+    private static final Duration LAST_SEEN_FLUSH = Duration.ofSeconds(10);
 
     private final List<AutoCloseable> started;
     private final WebServer server;
@@ -99,38 +104,42 @@ public final class Sentinel implements AutoCloseable {
 
         PostgresConfig database;
         if (config.embeddedDefault()) {
-            EmbeddedDatabase embedded = EmbeddedDatabase.start(config.dataDir().resolve("pg"));
+            EmbeddedDatabase embedded = EmbeddedDatabase.start(config.dataDir());
             started.add(embedded);
             database = embedded.config();
         } else {
-            database = PostgresConfig.fromUrl(config.databaseUrl().orElseThrow());
+            database = PostgresConfig.fromDatabaseUrl(config.databaseUrl().orElseThrow());
         }
-        PostgresStores postgres = PostgresStores.connect(database);
+        StoreStateListener storeStates = new LoggingStoreStateListener();
+        PostgresStores postgres = PostgresStores.connect(database, storeStates);
         started.add(postgres);
 
         BindingCache cache;
         BindQuota quota;
         if (config.redisUrl().isPresent()) {
-            RedisStores redis = RedisStores.connect(RedisConfig.fromUrl(
-                    config.redisUrl().get()));
+            RedisStores redis = RedisStores.connect(RedisConfig.fromRedisUrl(
+                    config.redisUrl().get()), storeStates);
             started.add(redis);
-            cache = redis.bindingCache(config.localCacheTtl(),
-                    config.cacheTtl().plus(STALE_GRACE));
+            cache = redis.bindingCache(config.localCacheTtl(), config.cacheTtl(), STALE_GRACE,
+                    clock);
             quota = redis.bindQuota(clock);
         } else {
-            LocalStores local = new LocalStores();
-            cache = local.bindingCache(config.cacheTtl().plus(STALE_GRACE));
-            quota = local.bindQuota(clock);
+            cache = LocalStores.bindingCache(config.cacheTtl(), STALE_GRACE, clock);
+            quota = LocalStores.bindQuota(clock);
         }
 
         GuardSettings settings = new GuardSettings(config.bindPrefixes(),
                 config.exemptPaths(), config.bindRatePerIp(), config.failsafeMode(),
                 config.cacheTtl());
+        BufferedInterceptLog interceptLog = postgres.interceptLog(config.interceptBufferSize());
+        started.add(interceptLog);
+        BatchedLastSeenRecorder lastSeen = postgres.lastSeenRecorder(LAST_SEEN_FLUSH);
+        started.add(lastSeen);
         BindingGuard guard = BindingGuard.builder()
                 .store(postgres.bindingStore())
                 .cache(cache)
-                .interceptLog(postgres.interceptLog(config.interceptBufferSize()))
-                .lastSeen(postgres.lastSeenRecorder(Duration.ofSeconds(10)))
+                .interceptLog(interceptLog)
+                .lastSeen(lastSeen)
                 .quota(quota)
                 .clock(clock)
                 .settings(() -> settings)

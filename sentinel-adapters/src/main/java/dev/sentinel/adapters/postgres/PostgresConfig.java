@@ -135,7 +135,8 @@ public record PostgresConfig(
      *       the driver;</li>
      *   <li>{@code jdbc:postgresql://host:port/database?user=...&password=...}.</li>
      * </ul>
-     * Everything else gets the defaults.
+     * {@code currentSchema} names the schema Sentinel's tables live in. Everything else gets
+     * the defaults.
      *
      * @param databaseUrl the variable's value
      * @return the configuration
@@ -328,6 +329,9 @@ public record PostgresConfig(
                 case "user" -> builder.user(decode(original, value, "the user parameter"));
                 case "password" -> builder.password(decode(original, value,
                         "the password parameter"));
+                // The schema Sentinel's tables live in, as pgjdbc names it.
+                case "currentSchema" -> builder.schema(decode(original, value,
+                        "the currentSchema parameter"));
                 case "sslmode" -> {
                     if (!SSL_MODES.contains(value)) {
                         throw invalid(original, "sslmode '" + value + "' is unknown: expected "

@@ -54,6 +54,15 @@ class PostgresConfigTest {
     }
 
     @Test
+    void currentSchemaNamesTheSchemaOfSentinelsTables() {
+        PostgresConfig config = PostgresConfig.fromDatabaseUrl(
+                "postgresql://app@db:5432/shared?currentSchema=sentinel&sslmode=require");
+
+        assertThat(config.schema()).isEqualTo("sentinel");
+        assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/shared?sslmode=require");
+    }
+
+    @Test
     void aJdbcUrlIsKeptWithItsCredentialsMovedOut() {
         PostgresConfig config = PostgresConfig.fromDatabaseUrl(
                 "jdbc:postgresql://db:5432/sentinel?user=app&password=top%26secret&ssl=true");

@@ -1,5 +1,10 @@
 package dev.sentinel.app.config;
 
+import dev.sentinel.domain.binding.BindPrefixes;
+import dev.sentinel.domain.binding.ExemptPaths;
+import dev.sentinel.domain.credential.TokenHasher;
+import dev.sentinel.domain.guard.FailsafeMode;
+import dev.sentinel.domain.net.Cidr;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -13,12 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-
-import dev.sentinel.domain.binding.BindPrefixes;
-import dev.sentinel.domain.binding.ExemptPaths;
-import dev.sentinel.domain.credential.TokenHasher;
-import dev.sentinel.domain.guard.FailsafeMode;
-import dev.sentinel.domain.net.Cidr;
 
 /**
  * Sentinel's start-up configuration, read once from the environment (and an optional YAML

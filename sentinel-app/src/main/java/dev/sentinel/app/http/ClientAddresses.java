@@ -1,9 +1,5 @@
 package dev.sentinel.app.http;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.util.List;
-
 import dev.sentinel.domain.net.ClientIpResolution;
 import dev.sentinel.domain.net.ClientIpResolver;
 import dev.sentinel.domain.net.ForwardingHeaders;
@@ -11,6 +7,9 @@ import dev.sentinel.domain.net.IpAddress;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
 
 /**
  * Resolves the client address of a Helidon request by the domain's rule. Proxied and admin

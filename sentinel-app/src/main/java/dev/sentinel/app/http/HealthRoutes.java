@@ -1,12 +1,11 @@
 package dev.sentinel.app.http;
 
-import java.nio.charset.StandardCharsets;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Liveness on both listeners, and the routes Sentinel keeps for itself on the public one:

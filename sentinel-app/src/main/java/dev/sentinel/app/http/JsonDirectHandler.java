@@ -1,12 +1,11 @@
 package dev.sentinel.app.http;
 
-import java.lang.System.Logger.Level;
-
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
+import java.lang.System.Logger.Level;
 
 /**
  * Answers what Helidon rejects before routing (malformed request line, oversized headers or

@@ -1,10 +1,9 @@
 package dev.sentinel.app.http;
 
+import dev.sentinel.domain.RefusalCode;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-
-import dev.sentinel.domain.RefusalCode;
 
 /**
  * Refusal messages in English and Chinese: New API's operators and many of their users read

@@ -1,13 +1,12 @@
 package dev.sentinel.app.observe;
 
-import java.lang.System.Logger.Level;
-
 import dev.sentinel.domain.RefusalCode;
 import dev.sentinel.domain.binding.Binding;
 import dev.sentinel.domain.binding.InterceptReason;
 import dev.sentinel.domain.guard.AccessAttempt;
 import dev.sentinel.domain.guard.FailsafeMode;
 import dev.sentinel.domain.port.GuardListener;
+import java.lang.System.Logger.Level;
 
 /**
  * Turns the guard's decisions into one log line per event worth an operator's attention:

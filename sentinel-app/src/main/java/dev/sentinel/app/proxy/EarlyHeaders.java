@@ -1,8 +1,5 @@
 package dev.sentinel.app.proxy;
 
-import java.io.OutputStream;
-import java.util.function.BiConsumer;
-
 import io.helidon.common.GenericType;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.webserver.http.ServerRequest;
@@ -10,6 +7,8 @@ import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http.spi.Sink;
 import io.helidon.webserver.http.spi.SinkProvider;
 import io.helidon.webserver.http.spi.SinkProviderContext;
+import java.io.OutputStream;
+import java.util.function.BiConsumer;
 
 /**
  * A response body stream whose status line and headers can be sent before the first body

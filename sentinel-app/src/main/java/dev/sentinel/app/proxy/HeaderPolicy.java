@@ -1,12 +1,11 @@
 package dev.sentinel.app.proxy;
 
+import dev.sentinel.domain.net.ForwardingHeaders;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-
-import dev.sentinel.domain.net.ForwardingHeaders;
 
 /**
  * Which headers cross Sentinel and which do not (RFC 9110 section 7.6.1), and which the

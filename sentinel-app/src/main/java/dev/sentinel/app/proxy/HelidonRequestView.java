@@ -1,11 +1,10 @@
 package dev.sentinel.app.proxy;
 
-import java.util.List;
-
 import dev.sentinel.domain.credential.RequestView;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerRequestHeaders;
+import java.util.List;
 
 /**
  * A Helidon request as the domain's {@link RequestView}: every header line (Helidon keeps

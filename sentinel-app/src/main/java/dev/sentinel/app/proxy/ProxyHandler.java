@@ -1,17 +1,5 @@
 package dev.sentinel.app.proxy;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
-import java.net.SocketTimeoutException;
-import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.Set;
-
 import dev.sentinel.app.http.ClientAddresses;
 import dev.sentinel.app.http.Refusals;
 import dev.sentinel.app.http.RequestIds;
@@ -36,6 +24,17 @@ import io.helidon.webclient.http1.Http1ClientRequest;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The catch-all route: checks a request's key and streams it to New API and back.
