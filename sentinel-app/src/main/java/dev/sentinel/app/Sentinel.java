@@ -118,7 +118,9 @@ public final class Sentinel implements AutoCloseable {
         BindQuota quota;
         if (config.redisUrl().isPresent()) {
             RedisStores redis = RedisStores.connect(RedisConfig.fromRedisUrl(
-                    config.redisUrl().get()), storeStates);
+                    config.redisUrl().get()).toBuilder()
+                    .keyPrefix(config.redisKeyPrefix())
+                    .build(), storeStates);
             started.add(redis);
             cache = redis.bindingCache(config.localCacheTtl(), config.cacheTtl(), STALE_GRACE,
                     clock);

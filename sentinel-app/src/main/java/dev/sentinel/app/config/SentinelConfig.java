@@ -31,7 +31,8 @@ public final class SentinelConfig {
     /** The variables Sentinel reads, in the order the README lists them. */
     public static final Set<String> NAMES = Set.copyOf(List.of(
             "DOWNSTREAM_URL", "SENTINEL_PORT", "SENTINEL_MANAGEMENT_PORT", "SENTINEL_HOST",
-            "DATABASE_URL", "REDIS_URL", "DATA_DIR", "SENTINEL_CONFIG", "SENTINEL_HMAC_SECRET",
+            "DATABASE_URL", "REDIS_URL", "REDIS_KEY_PREFIX", "DATA_DIR", "SENTINEL_CONFIG",
+            "SENTINEL_HMAC_SECRET",
             "TRUSTED_PROXY_IPS", "BIND_PREFIX_V4", "BIND_PREFIX_V6", "BIND_EXEMPT_PATHS",
             "BIND_RATE_PER_IP", "CACHE_TTL_SECONDS", "LOCAL_CACHE_MILLIS",
             "SENTINEL_FAILSAFE_MODE", "INTERCEPT_BUFFER_SIZE", "INTERCEPT_LOG_PER_KEY",
@@ -56,6 +57,7 @@ public final class SentinelConfig {
     private final int managementPort;
     private final Optional<String> databaseUrl;
     private final Optional<String> redisUrl;
+    private final String redisKeyPrefix;
     private final Path dataDir;
     private final Optional<String> hmacSecret;
     private final List<Cidr> trustedProxies;
@@ -91,6 +93,8 @@ public final class SentinelConfig {
                 "a port number from 0 to 65535");
         databaseUrl = settings.get("DATABASE_URL");
         redisUrl = settings.get("REDIS_URL");
+        redisKeyPrefix = parsed("REDIS_KEY_PREFIX", "sentinel:", SentinelConfig::keyPrefix,
+                "1 to 64 letters, digits or . _ : -");
         dataDir = Path.of(settings.get("DATA_DIR").orElse("./data"));
         hmacSecret = settings.get("SENTINEL_HMAC_SECRET");
         trustedProxies = list("TRUSTED_PROXY_IPS", Cidr::parse,
@@ -307,6 +311,13 @@ public final class SentinelConfig {
         return text;
     }
 
+    private static String keyPrefix(String text) {
+        if (!text.matches("[A-Za-z0-9._:-]{1,64}")) {
+            throw new IllegalArgumentException(text);
+        }
+        return text;
+    }
+
     private static String webhookFormat(String text) {
         String format = text.toLowerCase(Locale.ROOT);
         if (!WEBHOOK_FORMATS.contains(format)) {
@@ -343,6 +354,11 @@ public final class SentinelConfig {
     /** Returns the Redis URL, empty for in-process caches and counters. */
     public Optional<String> redisUrl() {
         return redisUrl;
+    }
+
+    /** Returns the prefix of every Redis key this deployment writes. */
+    public String redisKeyPrefix() {
+        return redisKeyPrefix;
     }
 
     /** Returns the folder of the embedded database and generated secrets. */

@@ -115,6 +115,7 @@ public final class LoopbackClient {
         if (statusLine == null) {
             throw new IOException("connection closed before a status line");
         }
+        long headersAt = System.nanoTime();
         int status = Integer.parseInt(statusLine.split(" ")[1]);
         Map<String, List<String>> headers = new LinkedHashMap<>();
         String line;
@@ -151,7 +152,7 @@ public final class LoopbackClient {
             byte[] data = in.readAllBytes();
             body.writeBytes(data);
         }
-        return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
+        return new Response(status, headers, body.toString(StandardCharsets.UTF_8), headersAt);
     }
 
     private static String readLine(InputStream in) throws IOException {
@@ -191,8 +192,10 @@ public final class LoopbackClient {
      * @param status the status code
      * @param headers header values by lower-case name
      * @param body the body as text
+     * @param headersAt {@link System#nanoTime()} when the status line arrived
      */
-    public record Response(int status, Map<String, List<String>> headers, String body) {
+    public record Response(int status, Map<String, List<String>> headers, String body,
+            long headersAt) {
 
         /** Returns the first value of a header, or {@code null}. */
         public String header(String lowerName) {

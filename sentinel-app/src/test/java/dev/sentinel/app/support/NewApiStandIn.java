@@ -27,7 +27,7 @@ import java.util.concurrent.Executors;
  */
 public final class NewApiStandIn implements AutoCloseable {
 
-    private final HttpServer server;
+    private volatile HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Set<String> rejectedKeys = ConcurrentHashMap.newKeySet();
     private volatile int streamEvents = 5;
@@ -39,13 +39,24 @@ public final class NewApiStandIn implements AutoCloseable {
 
     /** Starts the server on 127.0.0.1 and a free port. */
     public static NewApiStandIn start() {
+        NewApiStandIn standIn = new NewApiStandIn(null);
+        standIn.server = standIn.listen(0);
+        return standIn;
+    }
+
+    /** Starts listening again on the same port after {@link #close()}. */
+    public void restart() {
+        server = listen(server.getAddress().getPort());
+    }
+
+    private HttpServer listen(int port) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
-            NewApiStandIn standIn = new NewApiStandIn(server);
-            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-            server.createContext("/", standIn::handle);
-            server.start();
-            return standIn;
+            HttpServer created = HttpServer.create(new InetSocketAddress("127.0.0.1", port),
+                    512);
+            created.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            created.createContext("/", this::handle);
+            created.start();
+            return created;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the downstream", e);
         }
@@ -59,6 +70,11 @@ public final class NewApiStandIn implements AutoCloseable {
     /** Makes New API answer 401 for requests carrying this raw key anywhere. */
     public void reject(String rawKey) {
         rejectedKeys.add(rawKey);
+    }
+
+    /** Makes New API accept this key again. */
+    public void accept(String rawKey) {
+        rejectedKeys.remove(rawKey);
     }
 
     /** Sets how many events a streamed completion has and how far apart they are. */
@@ -155,6 +171,8 @@ public final class NewApiStandIn implements AutoCloseable {
         exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
+        // New API commits the status before the first token; so does this stand-in.
+        out.flush();
         int events = streamEvents;
         for (int i = 0; i < events; i++) {
             sleep(streamInterval);

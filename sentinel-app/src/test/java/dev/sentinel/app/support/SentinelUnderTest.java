@@ -1,0 +1,163 @@
+package dev.sentinel.app.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sentinel.app.Sentinel;
+import dev.sentinel.app.config.SentinelConfig;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Sentinel started exactly as {@code Main} starts it, on free ports, in front of a
+ * {@link NewApiStandIn}, with its tables in a schema of its own on the machine's PostgreSQL
+ * and (optionally) its keys under a prefix of its own in the machine's Redis.
+ *
+ * <p>Closing it checks that no issued key or secret reached the database, Redis or the log,
+ * then drops the schema and the Redis keys.
+ */
+public final class SentinelUnderTest implements AutoCloseable {
+
+    private final String schema;
+    private final String redisPrefix;
+    private final NewApiStandIn downstream;
+    private final Map<String, String> environment;
+    private final List<String> secrets;
+    private final List<Sentinel> instances = new ArrayList<>();
+
+    private SentinelUnderTest(String owner, boolean withRedis, Map<String, String> overrides,
+            NewApiStandIn downstream) {
+        LogCapture.install();
+        this.schema = TestStores.newSchema(owner);
+        this.redisPrefix = withRedis ? "sentinel-it:" + schema + ":" : null;
+        this.downstream = downstream;
+        this.secrets = List.of("hmac-" + UUID.randomUUID() + UUID.randomUUID(),
+                "admin-" + UUID.randomUUID(), "jwt-" + UUID.randomUUID() + UUID.randomUUID());
+        environment = new HashMap<>();
+        environment.put("DOWNSTREAM_URL", downstream.url());
+        environment.put("SENTINEL_HOST", "127.0.0.1");
+        environment.put("SENTINEL_PORT", "0");
+        environment.put("SENTINEL_MANAGEMENT_PORT", "0");
+        environment.put("DATABASE_URL", TestStores.databaseUrl(schema));
+        environment.put("SENTINEL_HMAC_SECRET", secrets.get(0));
+        environment.put("ADMIN_PASSWORD", secrets.get(1));
+        environment.put("ADMIN_JWT_SECRET", secrets.get(2));
+        if (withRedis) {
+            environment.put("REDIS_URL", TestStores.REDIS_URL);
+            environment.put("REDIS_KEY_PREFIX", redisPrefix);
+        }
+        environment.putAll(overrides);
+    }
+
+    /** Starts one instance with Redis, in front of a new downstream. */
+    public static SentinelUnderTest start(String owner, Map<String, String> overrides) {
+        SentinelUnderTest test = new SentinelUnderTest(owner, true, overrides,
+                NewApiStandIn.start());
+        test.startInstance();
+        return test;
+    }
+
+    /** Starts one instance without Redis (in-process caches and counters). */
+    public static SentinelUnderTest startWithoutRedis(String owner,
+            Map<String, String> overrides) {
+        SentinelUnderTest test = new SentinelUnderTest(owner, false, overrides,
+                NewApiStandIn.start());
+        test.startInstance();
+        return test;
+    }
+
+    /** Starts one more instance on the same stores: a second replica. */
+    public Sentinel startInstance() {
+        Sentinel sentinel = Sentinel.start(SentinelConfig.load(environment));
+        instances.add(sentinel);
+        return sentinel;
+    }
+
+    /** Returns the first instance. */
+    public Sentinel sentinel() {
+        return instances.get(0);
+    }
+
+    /** Returns the downstream. */
+    public NewApiStandIn downstream() {
+        return downstream;
+    }
+
+    /** Returns the schema. */
+    public String schema() {
+        return schema;
+    }
+
+    /** Returns a client whose requests come from {@code sourceIp}, to the first instance. */
+    public LoopbackClient from(String sourceIp) {
+        return from(sourceIp, sentinel());
+    }
+
+    /** Returns a client whose requests come from {@code sourceIp}, to a given instance. */
+    public LoopbackClient from(String sourceIp, Sentinel instance) {
+        return new LoopbackClient(sourceIp, new InetSocketAddress("127.0.0.1",
+                instance.port()));
+    }
+
+    /** Returns the number of binding rows. */
+    public int bindingCount() {
+        return queryInt("SELECT count(*) FROM " + schema + ".binding");
+    }
+
+    /** Returns the rules of the binding whose hint is {@code hint}, as text. */
+    public List<String> rulesByHint(String hint) {
+        try (Connection connection = TestStores.connect();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT unnest(rules)::text FROM " + schema + ".binding WHERE hint = ?")) {
+            statement.setString(1, hint);
+            List<String> rules = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    rules.add(rows.getString(1));
+                }
+            }
+            return rules;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Returns the result of a query that yields one integer. */
+    public int queryInt(String sql) {
+        try (Connection connection = TestStores.connect();
+                PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops every instance, scans for leaked secrets, and removes the test's data. */
+    @Override
+    public void close() {
+        for (Sentinel instance : instances) {
+            instance.close();
+        }
+        downstream.close();
+        try {
+            List<String> everything = new ArrayList<>(Keys.issued());
+            everything.addAll(secrets);
+            assertThat(SecretScan.findLeaks(everything, schema, redisPrefix, LogCapture.text()))
+                    .as("raw keys or secrets at rest").isEmpty();
+        } finally {
+            TestStores.dropSchema(schema);
+            if (redisPrefix != null) {
+                RedisKeys.delete(redisPrefix);
+            }
+        }
+    }
+}
