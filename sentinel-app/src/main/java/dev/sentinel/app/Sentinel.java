@@ -20,10 +20,10 @@ import dev.sentinel.app.observe.LoggingStoreStateListener;
 import dev.sentinel.app.proxy.ProxyHandler;
 import dev.sentinel.app.proxy.ProxyListener;
 import dev.sentinel.app.secrets.GeneratedSecrets;
+import dev.sentinel.app.settings.LiveSettings;
 import dev.sentinel.domain.credential.CredentialExtractor;
 import dev.sentinel.domain.credential.TokenHasher;
 import dev.sentinel.domain.guard.BindingGuard;
-import dev.sentinel.domain.guard.GuardSettings;
 import dev.sentinel.domain.net.ClientIpResolver;
 import dev.sentinel.domain.port.BindQuota;
 import dev.sentinel.domain.port.BindingCache;
@@ -130,9 +130,7 @@ public final class Sentinel implements AutoCloseable {
             quota = LocalStores.bindQuota(clock);
         }
 
-        GuardSettings settings = new GuardSettings(config.bindPrefixes(),
-                config.exemptPaths(), config.bindRatePerIp(), config.failsafeMode(),
-                config.cacheTtl());
+        LiveSettings settings = new LiveSettings(config);
         BufferedInterceptLog interceptLog = postgres.interceptLog(config.interceptBufferSize());
         started.add(interceptLog);
         BatchedLastSeenRecorder lastSeen = postgres.lastSeenRecorder(LAST_SEEN_FLUSH);
@@ -144,7 +142,7 @@ public final class Sentinel implements AutoCloseable {
                 .lastSeen(lastSeen)
                 .quota(quota)
                 .clock(clock)
-                .settings(() -> settings)
+                .settings(settings::guardSettings)
                 .listener(new LoggingGuardListener())
                 .build();
 
