@@ -1,12 +1,11 @@
 package dev.sentinel.app.settings;
 
+import dev.sentinel.domain.binding.BindPrefixes;
+import dev.sentinel.domain.guard.FailsafeMode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-
-import dev.sentinel.domain.binding.BindPrefixes;
-import dev.sentinel.domain.guard.FailsafeMode;
 
 /**
  * The settings admins may change while Sentinel runs, as they are in force right now. The

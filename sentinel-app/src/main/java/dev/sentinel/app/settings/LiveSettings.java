@@ -1,10 +1,9 @@
 package dev.sentinel.app.settings;
 
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
-
 import dev.sentinel.app.config.SentinelConfig;
 import dev.sentinel.domain.guard.GuardSettings;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Where every component reads the settings in force. Components never keep a copy: they
