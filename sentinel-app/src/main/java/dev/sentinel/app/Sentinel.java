@@ -151,7 +151,7 @@ public final class Sentinel implements AutoCloseable {
         ClientAddresses clientAddresses = new ClientAddresses(
                 new ClientIpResolver(config.trustedProxies()));
         ProxyHandler proxy = new ProxyHandler(clientAddresses, new CredentialExtractor(),
-                new TokenHasher(hmacSecret), guard, downstream,
+                new TokenHasher(hmacSecret), guard, downstream, config.downstreamUrl(),
                 config.downstreamIdleTimeout(), new Refusals(), requestIds, ProxyListener.NONE);
 
         WebServer server = WebServer.builder()

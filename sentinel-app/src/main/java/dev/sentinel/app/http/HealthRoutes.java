@@ -27,6 +27,15 @@ public final class HealthRoutes {
      */
     public static void publicRoutes(HttpRouting.Builder routing) {
         routing.get("/health", HealthRoutes::alive);
+        routing.any("/admin", HealthRoutes::notFound);
+        routing.any("/admin/*", HealthRoutes::notFound);
+    }
+
+    /** Paths Sentinel keeps for itself but does not serve answer 404, never New API. */
+    private static void notFound(ServerRequest request, ServerResponse response) {
+        response.status(Status.NOT_FOUND_404);
+        response.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        response.send(Refusals.body("Not found: " + request.path().path(), "not_found"));
     }
 
     /**

@@ -39,11 +39,43 @@ public final class JsonDirectHandler implements DirectHandler {
         return builder.build();
     }
 
+    /**
+     * Helidon 4.5 reports some malformed requests (a method with an illegal character) as an
+     * internal error, because its parser throws {@link IllegalArgumentException} before
+     * routing. Such input is the client's fault: answer 400, never 500.
+     */
+    @Override
+    public TransportResponse handle(TransportRequest request, EventType eventType,
+            Status defaultStatus, ServerResponseHeaders headers, Throwable thrown,
+            System.Logger logger) {
+        if (eventType == EventType.INTERNAL_ERROR && isParserRejection(thrown)) {
+            return handle(request, EventType.BAD_REQUEST, Status.BAD_REQUEST_400, headers,
+                    "malformed request");
+        }
+        return DirectHandler.super.handle(request, eventType, defaultStatus, headers, thrown,
+                logger);
+    }
+
+    private static boolean isParserRejection(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException && t.getStackTrace().length > 0
+                    && t.getStackTrace()[0].getClassName().startsWith("io.helidon.http.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public TransportResponse handle(TransportRequest request, EventType eventType,
             Status defaultStatus, ServerResponseHeaders headers, String message) {
+        // An internal error with no request line parsed means the bytes could not be read
+        // as a request: the connection loop reports only a message, never the cause.
+        Status answered = eventType == EventType.INTERNAL_ERROR && request.method().isEmpty()
+                ? Status.BAD_REQUEST_400
+                : defaultStatus;
         String requestId = requestIds.next();
-        int status = defaultStatus.code();
+        int status = answered.code();
         String code = codeOf(status);
         if (status >= 500) {
             LOG.log(Level.WARNING, "request failed before routing requestId={0} status={1} "
@@ -56,7 +88,7 @@ public final class JsonDirectHandler implements DirectHandler {
         // The framework's message is about our parser, not the client's data: keep it generic.
         String text = describe(status) + " (request id: " + requestId + ")";
         return TransportResponse.builder()
-                .status(defaultStatus)
+                .status(answered)
                 .headers(headers)
                 .entity(Refusals.body(text, code))
                 .keepAlive(eventType.keepAlive() && status < 500)

@@ -30,6 +30,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -69,6 +70,7 @@ public final class ProxyHandler implements Handler {
     private final TokenHasher hasher;
     private final BindingGuard guard;
     private final Http1Client downstream;
+    private final DownstreamTarget target;
     private final Duration idleTimeout;
     private final Refusals refusals;
     private final RequestIds requestIds;
@@ -81,14 +83,15 @@ public final class ProxyHandler implements Handler {
      * @param extractor how to find keys
      * @param hasher how to identify keys
      * @param guard the binding decision
-     * @param downstream a client whose base URI is New API
+     * @param downstream a client for New API
+     * @param downstreamUrl New API's base URL
      * @param idleTimeout the longest downstream silence tolerated
      * @param refusals how to answer a refused request
      * @param requestIds where request ids come from
      * @param listener hears outcomes the guard does not see
      */
     public ProxyHandler(ClientAddresses clientAddresses, CredentialExtractor extractor,
-            TokenHasher hasher, BindingGuard guard, Http1Client downstream,
+            TokenHasher hasher, BindingGuard guard, Http1Client downstream, URI downstreamUrl,
             Duration idleTimeout, Refusals refusals, RequestIds requestIds,
             ProxyListener listener) {
         this.clientAddresses = clientAddresses;
@@ -96,6 +99,7 @@ public final class ProxyHandler implements Handler {
         this.hasher = hasher;
         this.guard = guard;
         this.downstream = downstream;
+        this.target = new DownstreamTarget(downstreamUrl);
         this.idleTimeout = idleTimeout;
         this.refusals = refusals;
         this.requestIds = requestIds;
@@ -126,10 +130,17 @@ public final class ProxyHandler implements Handler {
             return;
         }
 
-        // Preflights carry no key; New API's CORS layer answers them.
+        // Only origin-form targets: an absolute URL here would be re-read by New API.
         String method = request.prologue().method().text();
         String rawPath = request.path().rawPath();
         String rawQuery = request.query().rawValue();
+        if (!rawPath.startsWith("/")) {
+            refuse(request, response, RefusalCode.INVALID_REQUEST, requestId, Optional.empty(),
+                    "the request target is not a path");
+            return;
+        }
+
+        // Preflights carry no key; New API's CORS layer answers them.
         Verdict verdict = null;
         if (!method.equals(Method.OPTIONS.text())) {
             CredentialExtraction extraction = extractor.extract(
@@ -159,10 +170,8 @@ public final class ProxyHandler implements Handler {
             String rawPath, String rawQuery, IpAddress client, Set<String> connectionTokens,
             Verdict verdict, String requestId) {
         Verdict.Bind bind = verdict instanceof Verdict.Bind fresh ? fresh : null;
-        Http1ClientRequest call = downstream.method(Method.create(method))
-                // The path goes out exactly as it came: decoding %2F would change its meaning.
-                .skipUriEncoding(true)
-                .path(rawQuery.isEmpty() ? rawPath : rawPath + "?" + rawQuery)
+        Http1ClientRequest call = downstream.method(request.prologue().method())
+                .uri(target.of(rawPath, rawQuery))
                 .followRedirects(false)
                 .sendExpectContinue(false)
                 .readTimeout(idleTimeout);

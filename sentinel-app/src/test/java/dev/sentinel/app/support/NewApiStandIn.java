@@ -133,6 +133,17 @@ public final class NewApiStandIn implements AutoCloseable {
             }
             String path = exchange.getRequestURI().getRawPath();
             String text = new String(body, StandardCharsets.UTF_8);
+            if (path.startsWith("/status/")) {
+                int status = Integer.parseInt(path.substring("/status/".length()));
+                exchange.getResponseHeaders().set("ETag", "\"v1\"");
+                exchange.sendResponseHeaders(status, -1);
+                return;
+            }
+            if (path.equals("/redirect")) {
+                exchange.getResponseHeaders().set("Location", "/v1/models");
+                exchange.sendResponseHeaders(302, -1);
+                return;
+            }
             if (path.endsWith("/chat/completions") && text.contains("\"stream\":true")) {
                 streamCompletion(exchange);
                 return;
