@@ -2,6 +2,7 @@ package dev.sentinel.app;
 
 import dev.sentinel.app.config.ConfigException;
 import dev.sentinel.app.config.SentinelConfig;
+import dev.sentinel.app.observe.OrderlyLogManager;
 import io.helidon.logging.common.LogConfig;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CountDownLatch;
@@ -10,6 +11,11 @@ import java.util.concurrent.CountDownLatch;
  * The launcher: read the environment, start {@link Sentinel}, stop it on SIGTERM.
  */
 public final class Main {
+
+    static {
+        // Before anything logs: keep logging alive until the shutdown hook below is done.
+        System.setProperty("java.util.logging.manager", OrderlyLogManager.class.getName());
+    }
 
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
@@ -38,7 +44,9 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.log(Level.INFO, "stopping");
             sentinel.close();
+            LOG.log(Level.INFO, "stopped");
             stopped.countDown();
+            OrderlyLogManager.sentinelStopped();
         }, "sentinel-shutdown"));
         stopped.await();
     }
