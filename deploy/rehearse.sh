@@ -234,10 +234,10 @@ print(",".join(b["x_real_ip"]) + " " + ",".join(b["x_forwarded_for"]) + " " \
 [ "$seen" = "$CLIENT $CLIENT 0" ] \
     || fail "New API saw X-Real-IP, X-Forwarded-For, Forwarded count '$seen'," \
         "expected '$CLIENT $CLIENT 0'"
-rules="$(psql_run "SELECT array_to_string(rules, ',') || ' ' || host(last_ip)
+rules="$(psql_run "SELECT array_to_string(rules, ',') || ' last_ip ' || host(last_ip)
     FROM $schema.binding WHERE hint LIKE '%${key1: -4}'")"
-[ "$rules" = "$CLIENT/32 $CLIENT" ] \
-    || fail "binding of $(hint "$key1") is '$rules', expected '$CLIENT/32 $CLIENT'"
+[ "$rules" = "$CLIENT/32 last_ip $CLIENT" ] \
+    || fail "binding of $(hint "$key1") is '$rules', expected '$CLIENT/32 last_ip $CLIENT'"
 pass "client address: $(hint "$key1") from $CLIENT via nginx is bound to $rules" \
     "(spoofed X-Real-IP/X-Forwarded-For/X_Real_IP/Forwarded/CF-Connecting-IP ignored;" \
     "New API saw X-Real-IP $CLIENT)"
