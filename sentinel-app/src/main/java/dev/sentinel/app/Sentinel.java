@@ -106,6 +106,10 @@ public final class Sentinel implements AutoCloseable {
         if (config.embeddedDefault()) {
             EmbeddedDatabase embedded = EmbeddedDatabase.start(config.dataDir());
             started.add(embedded);
+            // Operators need the port to pg_dump the data when moving to external stores.
+            LOG.log(Level.INFO, "embedded database started host=127.0.0.1 port={0} user=postgres "
+                    + "database=postgres data={1}", String.valueOf(embedded.port()),
+                    embedded.dataDirectory());
             database = embedded.config();
         } else {
             database = PostgresConfig.fromDatabaseUrl(config.databaseUrl().orElseThrow());
