@@ -1,14 +1,20 @@
 package dev.sentinel.app;
 
 import dev.sentinel.adapters.StoreStateListener;
+import dev.sentinel.adapters.admin.LoginAttempts;
+import dev.sentinel.adapters.admin.LoginPolicy;
+import dev.sentinel.adapters.admin.SettingsNotices;
 import dev.sentinel.adapters.embedded.EmbeddedDatabase;
 import dev.sentinel.adapters.local.LocalStores;
 import dev.sentinel.adapters.postgres.BatchedLastSeenRecorder;
 import dev.sentinel.adapters.postgres.BufferedInterceptLog;
+import dev.sentinel.adapters.postgres.PostgresAdmin;
 import dev.sentinel.adapters.postgres.PostgresConfig;
 import dev.sentinel.adapters.postgres.PostgresStores;
 import dev.sentinel.adapters.redis.RedisConfig;
 import dev.sentinel.adapters.redis.RedisStores;
+import dev.sentinel.app.admin.AdminApi;
+import dev.sentinel.app.admin.AdminRoute;
 import dev.sentinel.app.config.SentinelConfig;
 import dev.sentinel.app.http.ClientAddresses;
 import dev.sentinel.app.http.HealthRoutes;
@@ -21,6 +27,7 @@ import dev.sentinel.app.proxy.ProxyHandler;
 import dev.sentinel.app.proxy.ProxyListener;
 import dev.sentinel.app.secrets.GeneratedSecrets;
 import dev.sentinel.app.settings.LiveSettings;
+import dev.sentinel.app.settings.SettingsSync;
 import dev.sentinel.domain.credential.CredentialExtractor;
 import dev.sentinel.domain.credential.TokenHasher;
 import dev.sentinel.domain.guard.BindingGuard;
@@ -38,8 +45,11 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A running Sentinel: stores, the binding guard, the public listener (proxy, admin API,
@@ -55,13 +65,17 @@ public final class Sentinel implements AutoCloseable {
     /** How long a cached binding may still decide while PostgreSQL is down. */
     private static final Duration STALE_GRACE = Duration.ofHours(24);
     private static final Duration LAST_SEEN_FLUSH = Duration.ofSeconds(10);
+    /** How often stored settings are reread, in case an announcement was lost. */
+    private static final Duration SETTINGS_RELOAD = Duration.ofSeconds(5);
 
     private final List<AutoCloseable> started;
     private final WebServer server;
+    private final AdminApi adminApi;
 
-    private Sentinel(List<AutoCloseable> started, WebServer server) {
+    private Sentinel(List<AutoCloseable> started, WebServer server, AdminApi adminApi) {
         this.started = started;
         this.server = server;
+        this.adminApi = adminApi;
     }
 
     /**
@@ -101,6 +115,8 @@ public final class Sentinel implements AutoCloseable {
         // everywhere else.
         GeneratedSecrets secrets = new GeneratedSecrets(config.dataDir());
         String hmacSecret = secrets.resolve("SENTINEL_HMAC_SECRET", config.hmacSecret(), 48);
+        String adminPassword = secrets.resolve("ADMIN_PASSWORD", config.adminPassword(), 24);
+        String adminJwtSecret = secrets.resolve("ADMIN_JWT_SECRET", config.adminJwtSecret(), 48);
 
         PostgresConfig database;
         if (config.embeddedDefault()) {
@@ -120,8 +136,9 @@ public final class Sentinel implements AutoCloseable {
 
         BindingCache cache;
         BindQuota quota;
+        RedisStores redis = null;
         if (config.redisUrl().isPresent()) {
-            RedisStores redis = RedisStores.connect(RedisConfig.fromRedisUrl(
+            redis = RedisStores.connect(RedisConfig.fromRedisUrl(
                     config.redisUrl().get()).toBuilder()
                     .keyPrefix(config.redisKeyPrefix())
                     .build(), storeStates);
@@ -135,6 +152,20 @@ public final class Sentinel implements AutoCloseable {
         }
 
         LiveSettings settings = new LiveSettings(config);
+        // Admins' stored changes are in force before the first request.
+        PostgresAdmin admin = PostgresAdmin.on(postgres, clock);
+        SettingsSync settingsSync = new SettingsSync(LiveSettings.fromEnvironment(config),
+                admin.settingsStore(), settings, SETTINGS_RELOAD);
+        settingsSync.start();
+        started.add(settingsSync);
+        SettingsNotices settingsNotices = redis != null
+                ? redis.settingsNotices(settingsSync::reload)
+                : SettingsNotices.NONE;
+        LoginPolicy loginPolicy = new LoginPolicy(config.loginMaxAttempts(),
+                config.loginWindow(), config.loginLockout());
+        LoginAttempts loginAttempts = redis != null
+                ? redis.loginAttempts(loginPolicy, clock)
+                : LocalStores.loginAttempts(loginPolicy, clock);
         BufferedInterceptLog interceptLog = postgres.interceptLog(config.interceptBufferSize());
         started.add(interceptLog);
         BatchedLastSeenRecorder lastSeen = postgres.lastSeenRecorder(LAST_SEEN_FLUSH);
@@ -154,9 +185,17 @@ public final class Sentinel implements AutoCloseable {
         RequestIds requestIds = new RequestIds();
         ClientAddresses clientAddresses = new ClientAddresses(
                 new ClientIpResolver(config.trustedProxies()));
+        TokenHasher hasher = new TokenHasher(hmacSecret);
         ProxyHandler proxy = new ProxyHandler(clientAddresses, new CredentialExtractor(),
-                new TokenHasher(hmacSecret), guard, downstream, config.downstreamUrl(),
+                hasher, guard, downstream, config.downstreamUrl(),
                 config.downstreamIdleTimeout(), new Refusals(), requestIds, ProxyListener.NONE);
+
+        AdminApi adminApi = new AdminApi(new AdminApi.Parts(adminPassword, adminJwtSecret,
+                config.adminTokenTtl(), loginAttempts, hasher, cache,
+                admin.bindingAdmin(), admin.interceptQueries(), admin.audit(), settingsSync,
+                settingsNotices, LiveSettings.fromEnvironment(config),
+                storeStates(postgres, redis), interceptLog, clientAddresses, requestIds, clock));
+        started.add(adminApi);
 
         WebServer server = WebServer.builder()
                 .host(config.host())
@@ -167,7 +206,7 @@ public final class Sentinel implements AutoCloseable {
                 // Streams may run for minutes; give them time to finish on shutdown.
                 .shutdownGracePeriod(Duration.ofSeconds(10))
                 .addProtocol(Http1Config.builder().maxPrologueLength(16 * 1024).build())
-                .routing(routing -> publicRoutes(routing, proxy))
+                .routing(routing -> publicRoutes(routing, adminApi, proxy))
                 .putSocket(MANAGEMENT, socket -> socket
                         .host(config.host())
                         .port(config.managementPort())
@@ -182,12 +221,25 @@ public final class Sentinel implements AutoCloseable {
                 String.valueOf(server.port(MANAGEMENT)), config.downstreamUrl(),
                 config.embeddedDefault() ? "embedded" : "external",
                 config.redisUrl().isPresent() ? "redis" : "in-process");
-        return new Sentinel(started, server);
+        return new Sentinel(started, server, adminApi);
     }
 
-    private static void publicRoutes(HttpRouting.Builder routing, ProxyHandler proxy) {
+    private static void publicRoutes(HttpRouting.Builder routing, AdminApi adminApi,
+            ProxyHandler proxy) {
         HealthRoutes.publicRoutes(routing);
+        // Before the catch-all: nothing under /admin is ever proxied.
+        adminApi.register(routing);
         routing.any(proxy);
+    }
+
+    private static Supplier<Map<String, String>> storeStates(PostgresStores postgres,
+            RedisStores redis) {
+        return () -> {
+            Map<String, String> states = new LinkedHashMap<>();
+            states.put(PostgresStores.STORE_NAME, postgres.state().value());
+            states.put(RedisStores.STORE_NAME, redis == null ? "absent" : redis.state().value());
+            return states;
+        };
     }
 
     private static Http1Client downstreamClient(SentinelConfig config) {
@@ -212,6 +264,11 @@ public final class Sentinel implements AutoCloseable {
     /** Returns the public port (useful when configured as 0). */
     public int port() {
         return server.port();
+    }
+
+    /** Returns the admin API's routes as registered, for tests and documentation checks. */
+    public List<AdminRoute> adminRoutes() {
+        return adminApi.routes();
     }
 
     /** Returns the management port. */

@@ -1,5 +1,7 @@
 package dev.sentinel.adapters.local;
 
+import dev.sentinel.adapters.admin.LoginAttempts;
+import dev.sentinel.adapters.admin.LoginPolicy;
 import dev.sentinel.domain.port.BindQuota;
 import dev.sentinel.domain.port.BindingCache;
 import java.time.Duration;
@@ -50,6 +52,17 @@ public final class LocalStores {
      */
     public static BindQuota bindQuota(InstantSource clock) {
         return new LocalBindQuota(Objects.requireNonNull(clock, "clock"));
+    }
+
+    /**
+     * Creates an in-process counter of admin login attempts.
+     *
+     * @param policy attempts, window and lockout
+     * @param clock the time windows and lockouts follow
+     * @return the counter
+     */
+    public static LoginAttempts loginAttempts(LoginPolicy policy, InstantSource clock) {
+        return new LocalLoginAttempts(policy, clock);
     }
 
     private static Duration requireNotNegative(Duration value, String name) {

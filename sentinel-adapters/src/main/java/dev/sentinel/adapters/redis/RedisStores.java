@@ -3,6 +3,9 @@ package dev.sentinel.adapters.redis;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sentinel.adapters.StoreState;
 import dev.sentinel.adapters.StoreStateListener;
+import dev.sentinel.adapters.admin.LoginAttempts;
+import dev.sentinel.adapters.admin.LoginPolicy;
+import dev.sentinel.adapters.admin.SettingsNotices;
 import dev.sentinel.adapters.internal.StoreCircuit;
 import dev.sentinel.adapters.local.LocalStores;
 import dev.sentinel.domain.StoreUnavailableException;
@@ -57,6 +60,9 @@ public final class RedisStores implements AutoCloseable {
     private final StoreCircuit circuit;
     private final List<RedisBindingCache> caches = new CopyOnWriteArrayList<>();
     private final EvictionSubscriber subscriber;
+    private final HostAndPort address;
+    private final JedisClientConfig subscriberConfig;
+    private final List<ChannelSubscriber> channelSubscribers = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private RedisStores(RedisConfig config, StoreStateListener listener) {
@@ -72,7 +78,8 @@ public final class RedisStores implements AutoCloseable {
         this.circuit = StoreCircuit.create(STORE_NAME, this::probe, RedisFailures::isOutage,
                 listener, StoreCircuit.DEFAULT_PROBE_INTERVAL);
         // A plain connection negotiates no protocol; pub/sub needs nothing past RESP2.
-        JedisClientConfig subscriberConfig = DefaultJedisClientConfig.builder()
+        this.address = address;
+        this.subscriberConfig = DefaultJedisClientConfig.builder()
                 .from(clientConfig).resp2().build();
         this.subscriber = new EvictionSubscriber(address, subscriberConfig,
                 keys.evictionChannel(),
@@ -170,6 +177,46 @@ public final class RedisStores implements AutoCloseable {
     }
 
     /**
+     * Creates a counter of admin login attempts shared by every instance with the same
+     * prefix; it counts in-process while Redis is unreachable.
+     *
+     * @param policy attempts, window and lockout
+     * @param clock the time windows and lockouts follow
+     * @return the counter
+     */
+    public LoginAttempts loginAttempts(LoginPolicy policy, InstantSource clock) {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(clock, "clock");
+        return new RedisLoginAttempts(client, circuit, keys.prefix(), policy, clock,
+                LocalStores.loginAttempts(policy, clock));
+    }
+
+    /**
+     * Subscribes to settings announcements and returns the way to make them. The listener
+     * runs on the subscription's thread for every announcement (this instance's own
+     * included), and also after a lost subscription is made again, because announcements
+     * made meanwhile are lost. The subscription ends with these stores.
+     *
+     * @param onChange what to do when the stored settings changed
+     * @return the announcer
+     */
+    public SettingsNotices settingsNotices(Runnable onChange) {
+        Objects.requireNonNull(onChange, "onChange");
+        if (closed) {
+            throw new IllegalStateException("the Redis stores are closed");
+        }
+        String channel = keys.prefix() + "settings-changes";
+        ChannelSubscriber listener = new ChannelSubscriber(address, subscriberConfig, channel,
+                message -> onChange.run(), onChange);
+        channelSubscribers.add(listener);
+        if (circuit.isUp()) {
+            // An announcement made before the subscription is active would be missed.
+            listener.awaitSubscribed(config.connectTimeout().multipliedBy(3));
+        }
+        return new RedisSettingsNotices(client, circuit, channel);
+    }
+
+    /**
      * Sends {@code PING}; answers {@code false} at once while Redis is down.
      *
      * @return whether Redis answered
@@ -195,6 +242,7 @@ public final class RedisStores implements AutoCloseable {
             return;
         }
         closed = true;
+        channelSubscribers.forEach(ChannelSubscriber::close);
         subscriber.close();
         circuit.close();
         client.close();

@@ -8,8 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Liveness on both listeners, and the routes Sentinel keeps for itself on the public one:
- * nothing under {@code /admin} is ever proxied to New API.
+ * Liveness on both listeners.
  *
  * <p>Thread-safe: stateless.
  */
@@ -27,15 +26,6 @@ public final class HealthRoutes {
      */
     public static void publicRoutes(HttpRouting.Builder routing) {
         routing.get("/health", HealthRoutes::alive);
-        routing.any("/admin", HealthRoutes::notFound);
-        routing.any("/admin/*", HealthRoutes::notFound);
-    }
-
-    /** Paths Sentinel keeps for itself but does not serve answer 404, never New API. */
-    private static void notFound(ServerRequest request, ServerResponse response) {
-        response.status(Status.NOT_FOUND_404);
-        response.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
-        response.send(Refusals.body("Not found: " + request.path().path(), "not_found"));
     }
 
     /**

@@ -90,6 +90,26 @@ public final class SentinelUnderTest implements AutoCloseable {
         return downstream;
     }
 
+    /** Returns the admin password the instances were started with. */
+    public String adminPassword() {
+        return secrets.get(1);
+    }
+
+    /** Returns the admin token signing secret the instances were started with. */
+    public String adminJwtSecret() {
+        return secrets.get(2);
+    }
+
+    /** Returns an admin API client from {@code sourceIp} to a given instance, not logged in. */
+    public AdminClient admin(String sourceIp, Sentinel instance) {
+        return new AdminClient(from(sourceIp, instance), adminPassword());
+    }
+
+    /** Returns an admin API client from 127.0.0.1 to the first instance, logged in. */
+    public AdminClient admin() {
+        return admin("127.0.0.1", sentinel()).logIn();
+    }
+
     /** Returns the schema. */
     public String schema() {
         return schema;
