@@ -27,7 +27,7 @@ REDIS_HOST=${REHEARSE_REDIS_HOST:-127.0.0.1}
 REDIS_PORT=${REHEARSE_REDIS_PORT:-6379}
 JVM_OPTS=${REHEARSE_JAVA_OPTS:--XX:+UseG1GC -Xmx256m -XX:+ExitOnOutOfMemoryError}
 # Where the admin API unbinds a pasted key; the check is skipped when nothing answers there.
-UNBIND_PATH=${REHEARSE_UNBIND_PATH:-/admin/api/bindings/unbind}
+UNBIND_PATH=/admin/api/keys/unbind
 CLIENT=127.0.0.2
 OTHER_CLIENT=127.0.0.3
 
@@ -41,7 +41,6 @@ failed=0
 
 say() { echo "rehearse: $*"; }
 pass() { echo "rehearse: PASS $*"; }
-skip() { echo "rehearse: SKIP $*"; }
 fail() {
     echo "rehearse: FAIL $*" >&2
     failed=1
@@ -324,35 +323,25 @@ pass "race: simultaneous first uses of $(hint "$key3") ($CLIENT on replica 1," \
 login_status="$(curl -sS --interface "$CLIENT" --max-time 10 -o "$work/login.body" \
     -D "$work/login.headers" -w '%{http_code}' -H 'Content-Type: application/json' \
     -d "{\"password\":\"$admin_password\"}" "$r1/admin/api/login" || echo 000)"
-if grep -qi '^X-Rehearsal-Downstream' "$work/login.headers" || [ "$login_status" = 404 ]; then
-    skip "admin unbind across replicas: this build has no admin API" \
-        "(POST /admin/api/login answered $login_status from New API, not Sentinel)"
-else
-    [ "$login_status" = 200 ] || fail "admin login on replica 1 answered $login_status"
-    token="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' \
-        "$work/login.body")"
-    unbind_status="$(curl -sS --interface "$CLIENT" --max-time 10 -o "$work/unbind.body" \
-        -w '%{http_code}' -H "Authorization: Bearer $token" \
-        -H 'Content-Type: application/json' -d "{\"key\":\"$key2\"}" "$r1$UNBIND_PATH" \
-        || echo 000)"
-    case "$unbind_status" in
-        200 | 204)
-            freed() {
-                [ "$(request freed "$OTHER_CLIENT" "$r2" "$key2" /v1/models)" = 200 ]
-            }
-            wait_until 5 freed \
-                || fail "after the unbind via replica 1, replica 2 still refuses" \
-                    "$(hint "$key2") from $OTHER_CLIENT"
-            pass "admin: unbind of $(hint "$key2") via replica 1 -> replica 2 lets" \
-                "$OTHER_CLIENT bind it"
-            ;;
-        404 | 405)
-            skip "admin unbind across replicas: POST $UNBIND_PATH answered $unbind_status" \
-                "(set REHEARSE_UNBIND_PATH to the admin API's unbind-by-key route)"
-            ;;
-        *) fail "admin unbind via replica 1 answered $unbind_status" ;;
-    esac
-fi
+[ "$login_status" = 200 ] || fail "admin login on replica 1 answered $login_status"
+token="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' \
+    "$work/login.body")"
+unbind_status="$(curl -sS --interface "$CLIENT" --max-time 10 -o "$work/unbind.body" \
+    -w '%{http_code}' -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' -d "{\"key\":\"$key2\"}" "$r1$UNBIND_PATH" \
+    || echo 000)"
+case "$unbind_status" in
+    200 | 204) ;;
+    *) fail "admin unbind via replica 1 answered $unbind_status: $(cat "$work/unbind.body")" ;;
+esac
+freed() {
+    [ "$(request freed "$OTHER_CLIENT" "$r2" "$key2" /v1/models)" = 200 ]
+}
+wait_until 5 freed \
+    || fail "after the unbind via replica 1, replica 2 still refuses" \
+        "$(hint "$key2") from $OTHER_CLIENT"
+pass "admin: unbind of $(hint "$key2") via replica 1 -> replica 2 lets" \
+    "$OTHER_CLIENT bind it"
 
 served="$(sed -n 's/.* upstream=\([0-9.:]*\) .*/\1/p' "$work/nginx/logs/access.log" \
     | sort | uniq -c | awk '{ printf "%s x%s  ", $2, $1 }')"
