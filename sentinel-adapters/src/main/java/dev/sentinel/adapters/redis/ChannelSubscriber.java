@@ -3,6 +3,7 @@ package dev.sentinel.adapters.redis;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -31,6 +32,7 @@ final class ChannelSubscriber implements AutoCloseable {
     private final Runnable missedMessages;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
+    private final AtomicInteger subscriptions = new AtomicInteger();
     private final Thread thread;
     private volatile Jedis connection;
     private volatile JedisPubSub subscription;
@@ -54,6 +56,11 @@ final class ChannelSubscriber implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Returns how many times it subscribed, the first time included. */
+    int subscriptions() {
+        return subscriptions.get();
     }
 
     @Override
@@ -93,6 +100,7 @@ final class ChannelSubscriber implements AutoCloseable {
                         if (resubscribing) {
                             deliver(missedMessages);
                         }
+                        subscriptions.incrementAndGet();
                         firstSubscription.countDown();
                     }
 

@@ -9,6 +9,7 @@ import dev.sentinel.adapters.admin.SettingsNotices;
 import dev.sentinel.adapters.internal.StoreCircuit;
 import dev.sentinel.adapters.local.LocalStores;
 import dev.sentinel.domain.StoreUnavailableException;
+import dev.sentinel.domain.credential.TokenHash;
 import dev.sentinel.domain.port.BindQuota;
 import dev.sentinel.domain.port.BindingCache;
 import java.time.Duration;
@@ -59,7 +60,7 @@ public final class RedisStores implements AutoCloseable {
     private final RedisKeys keys;
     private final StoreCircuit circuit;
     private final List<RedisBindingCache> caches = new CopyOnWriteArrayList<>();
-    private final EvictionSubscriber subscriber;
+    private final ChannelSubscriber subscriber;
     private final HostAndPort address;
     private final JedisClientConfig subscriberConfig;
     private final List<ChannelSubscriber> channelSubscribers = new CopyOnWriteArrayList<>();
@@ -81,9 +82,9 @@ public final class RedisStores implements AutoCloseable {
         this.address = address;
         this.subscriberConfig = DefaultJedisClientConfig.builder()
                 .from(clientConfig).resp2().build();
-        this.subscriber = new EvictionSubscriber(address, subscriberConfig,
-                keys.evictionChannel(),
-                tokenHash -> caches.forEach(cache -> cache.dropLocal(tokenHash)),
+        // Evictions published while the subscription was away are lost: drop every copy.
+        this.subscriber = new ChannelSubscriber(address, subscriberConfig,
+                keys.evictionChannel(), this::dropLocal,
                 () -> caches.forEach(RedisBindingCache::dropAllLocal));
     }
 
@@ -323,5 +324,16 @@ public final class RedisStores implements AutoCloseable {
         pool.setMaxWait(config.poolMaxWait());
         pool.setJmxEnabled(false);
         return pool;
+    }
+
+    private void dropLocal(String message) {
+        TokenHash tokenHash;
+        try {
+            tokenHash = new TokenHash(message);
+        } catch (IllegalArgumentException e) {
+            // Anyone who can publish to Redis can send junk; a junk message evicts nothing.
+            return;
+        }
+        caches.forEach(cache -> cache.dropLocal(tokenHash));
     }
 }
