@@ -1,7 +1,6 @@
 package dev.sentinel.adapters.redis;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.sentinel.adapters.internal.PercentDecoding;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -269,27 +268,9 @@ public record RedisConfig(
         }
     }
 
-    /** Strict percent-decoding as UTF-8; a stray '%' is an error, '+' stays '+'. */
     private static String decode(String original, String text, String what) {
-        if (text.indexOf('%') < 0) {
-            return text;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c != '%') {
-                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-                continue;
-            }
-            int high = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
-            int low = i + 2 < text.length() ? Character.digit(text.charAt(i + 2), 16) : -1;
-            if (high < 0 || low < 0) {
-                throw invalid(original, what + " has a malformed percent-escape");
-            }
-            bytes.write((high << 4) | low);
-            i += 2;
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+        return PercentDecoding.decode(text).orElseThrow(() ->
+                invalid(original, what + " has a malformed percent-escape"));
     }
 
     private static void requirePositiveMillis(Duration value, String name) {
