@@ -15,12 +15,15 @@ import dev.sentinel.app.http.HealthRoutes;
 import dev.sentinel.app.http.JsonDirectHandler;
 import dev.sentinel.app.http.Refusals;
 import dev.sentinel.app.http.RequestIds;
+import dev.sentinel.app.observe.LoggingBridgeListener;
 import dev.sentinel.app.observe.LoggingGuardListener;
 import dev.sentinel.app.observe.LoggingStoreStateListener;
 import dev.sentinel.app.proxy.ProxyHandler;
 import dev.sentinel.app.proxy.ProxyListener;
+import dev.sentinel.app.proxy.RequestScreen;
 import dev.sentinel.app.secrets.GeneratedSecrets;
 import dev.sentinel.app.settings.LiveSettings;
+import dev.sentinel.app.websocket.WebSocketBridge;
 import dev.sentinel.domain.credential.CredentialExtractor;
 import dev.sentinel.domain.credential.TokenHasher;
 import dev.sentinel.domain.guard.BindingGuard;
@@ -150,9 +153,23 @@ public final class Sentinel implements AutoCloseable {
         RequestIds requestIds = new RequestIds();
         ClientAddresses clientAddresses = new ClientAddresses(
                 new ClientIpResolver(config.trustedProxies()));
-        ProxyHandler proxy = new ProxyHandler(clientAddresses, new CredentialExtractor(),
-                new TokenHasher(hmacSecret), guard, downstream, config.downstreamUrl(),
-                config.downstreamIdleTimeout(), new Refusals(), requestIds, ProxyListener.NONE);
+        Refusals refusals = new Refusals();
+        RequestScreen screen = new RequestScreen(clientAddresses, new CredentialExtractor(),
+                new TokenHasher(hmacSecret), guard, refusals, ProxyListener.NONE);
+        ProxyHandler proxy = new ProxyHandler(screen, downstream, config.downstreamUrl(),
+                config.downstreamIdleTimeout(), refusals, requestIds, ProxyListener.NONE);
+        WebSocketBridge webSockets = WebSocketBridge.builder()
+                .screen(screen)
+                .refusals(refusals)
+                .requestIds(requestIds)
+                .downstreamUrl(config.downstreamUrl())
+                .connectTimeout(config.downstreamConnectTimeout())
+                .handshakeTimeout(config.downstreamIdleTimeout())
+                .listener(new LoggingBridgeListener())
+                .servedBySentinel(HealthRoutes::isOwnPath)
+                .build();
+        started.add(webSockets);
+        Http1Config http1 = Http1Config.builder().maxPrologueLength(16 * 1024).build();
 
         WebServer server = WebServer.builder()
                 .host(config.host())
@@ -162,8 +179,10 @@ public final class Sentinel implements AutoCloseable {
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 // Streams may run for minutes; give them time to finish on shutdown.
                 .shutdownGracePeriod(Duration.ofSeconds(10))
-                .addProtocol(Http1Config.builder().maxPrologueLength(16 * 1024).build())
-                .routing(routing -> publicRoutes(routing, proxy))
+                .addProtocol(http1)
+                .addProtocol(webSockets.protocolConfig())
+                .addConnectionSelector(webSockets.connectionSelector(http1))
+                .routing(routing -> publicRoutes(routing, proxy, webSockets))
                 .putSocket(MANAGEMENT, socket -> socket
                         .host(config.host())
                         .port(config.managementPort())
@@ -181,7 +200,9 @@ public final class Sentinel implements AutoCloseable {
         return new Sentinel(started, server);
     }
 
-    private static void publicRoutes(HttpRouting.Builder routing, ProxyHandler proxy) {
+    private static void publicRoutes(HttpRouting.Builder routing, ProxyHandler proxy,
+            WebSocketBridge webSockets) {
+        routing.addFilter(webSockets.handshakeFilter());
         HealthRoutes.publicRoutes(routing);
         routing.any(proxy);
     }

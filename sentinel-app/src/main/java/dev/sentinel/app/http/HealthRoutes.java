@@ -31,6 +31,18 @@ public final class HealthRoutes {
         routing.any("/admin/*", HealthRoutes::notFound);
     }
 
+    /**
+     * Returns whether the public listener answers a path itself rather than proxying it;
+     * must agree with {@link #publicRoutes}. A WebSocket handshake there is not bridged.
+     *
+     * @param decodedPath the request's decoded path
+     * @return whether Sentinel serves it
+     */
+    public static boolean isOwnPath(String decodedPath) {
+        return decodedPath.equals("/health") || decodedPath.equals("/admin")
+                || decodedPath.startsWith("/admin/");
+    }
+
     /** Paths Sentinel keeps for itself but does not serve answer 404, never New API. */
     private static void notFound(ServerRequest request, ServerResponse response) {
         response.status(Status.NOT_FOUND_404);
