@@ -296,7 +296,12 @@ final class Bridge {
         }
     }
 
+    /**
+     * Drops the client's connection: its writer may be stuck in a write to a client that
+     * reads nothing, and Helidon's reader may wait for that write's lock.
+     */
     private void dropClient() {
+        toClient.abort();
         ServerConnection connection = clientConnection;
         if (connection != null) {
             connection.close(true);

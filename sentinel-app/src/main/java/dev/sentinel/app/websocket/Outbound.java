@@ -119,6 +119,25 @@ final class Outbound {
         }
     }
 
+    /**
+     * Stops the queue and interrupts a writer blocked in a write. Interrupting a virtual
+     * thread blocked on a socket closes that socket: the way to free a writer stuck behind
+     * a peer that reads nothing.
+     */
+    void abort() {
+        stop();
+        Thread current;
+        lock.lock();
+        try {
+            current = writer;
+        } finally {
+            lock.unlock();
+        }
+        if (current != null && current != Thread.currentThread()) {
+            current.interrupt();
+        }
+    }
+
     /** Returns the bytes queued or being written, for tests and logs. */
     long queuedBytes() {
         lock.lock();

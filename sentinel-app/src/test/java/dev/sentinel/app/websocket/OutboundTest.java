@@ -95,6 +95,24 @@ class OutboundTest {
     }
 
     @Test
+    void abortFreesAWriterBlockedInAWrite() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch freed = new CountDownLatch(1);
+        Outbound outbound = new Outbound("test", 16, 1 << 20, frame -> {
+            writing.countDown();
+            new CountDownLatch(1).await();
+        }, e -> freed.countDown());
+        outbound.start();
+        outbound.offer(Frame.Text.of("stuck", true));
+        assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+
+        outbound.abort();
+
+        assertThat(freed.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(outbound.queuedBytes()).isZero();
+    }
+
+    @Test
     void aFailingSideStopsTheQueueAndIsReportedOnce() throws Exception {
         AtomicInteger failures = new AtomicInteger();
         CountDownLatch failed = new CountDownLatch(1);
