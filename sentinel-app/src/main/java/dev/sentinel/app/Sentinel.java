@@ -21,13 +21,16 @@ import dev.sentinel.app.http.HealthRoutes;
 import dev.sentinel.app.http.JsonDirectHandler;
 import dev.sentinel.app.http.Refusals;
 import dev.sentinel.app.http.RequestIds;
+import dev.sentinel.app.observe.LoggingBridgeListener;
 import dev.sentinel.app.observe.LoggingGuardListener;
 import dev.sentinel.app.observe.LoggingStoreStateListener;
 import dev.sentinel.app.proxy.ProxyHandler;
 import dev.sentinel.app.proxy.ProxyListener;
+import dev.sentinel.app.proxy.RequestScreen;
 import dev.sentinel.app.secrets.GeneratedSecrets;
 import dev.sentinel.app.settings.LiveSettings;
 import dev.sentinel.app.settings.SettingsSync;
+import dev.sentinel.app.websocket.WebSocketBridge;
 import dev.sentinel.domain.credential.CredentialExtractor;
 import dev.sentinel.domain.credential.TokenHasher;
 import dev.sentinel.domain.guard.BindingGuard;
@@ -186,9 +189,23 @@ public final class Sentinel implements AutoCloseable {
         ClientAddresses clientAddresses = new ClientAddresses(
                 new ClientIpResolver(config.trustedProxies()));
         TokenHasher hasher = new TokenHasher(hmacSecret);
-        ProxyHandler proxy = new ProxyHandler(clientAddresses, new CredentialExtractor(),
-                hasher, guard, downstream, config.downstreamUrl(),
-                config.downstreamIdleTimeout(), new Refusals(), requestIds, ProxyListener.NONE);
+        Refusals refusals = new Refusals();
+        RequestScreen screen = new RequestScreen(clientAddresses, new CredentialExtractor(),
+                hasher, guard, refusals, ProxyListener.NONE);
+        ProxyHandler proxy = new ProxyHandler(screen, downstream, config.downstreamUrl(),
+                config.downstreamIdleTimeout(), refusals, requestIds, ProxyListener.NONE);
+        WebSocketBridge webSockets = WebSocketBridge.builder()
+                .screen(screen)
+                .refusals(refusals)
+                .requestIds(requestIds)
+                .downstreamUrl(config.downstreamUrl())
+                .connectTimeout(config.downstreamConnectTimeout())
+                .handshakeTimeout(config.downstreamIdleTimeout())
+                .listener(new LoggingBridgeListener())
+                .servedBySentinel(HealthRoutes::isOwnPath)
+                .build();
+        started.add(webSockets);
+        Http1Config http1 = Http1Config.builder().maxPrologueLength(16 * 1024).build();
 
         AdminApi adminApi = new AdminApi(new AdminApi.Parts(adminPassword, adminJwtSecret,
                 config.adminTokenTtl(), loginAttempts, hasher, cache,
@@ -205,8 +222,10 @@ public final class Sentinel implements AutoCloseable {
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 // Streams may run for minutes; give them time to finish on shutdown.
                 .shutdownGracePeriod(Duration.ofSeconds(10))
-                .addProtocol(Http1Config.builder().maxPrologueLength(16 * 1024).build())
-                .routing(routing -> publicRoutes(routing, adminApi, proxy))
+                .addProtocol(http1)
+                .addProtocol(webSockets.protocolConfig())
+                .addConnectionSelector(webSockets.connectionSelector(http1))
+                .routing(routing -> publicRoutes(routing, adminApi, proxy, webSockets))
                 .putSocket(MANAGEMENT, socket -> socket
                         .host(config.host())
                         .port(config.managementPort())
@@ -225,7 +244,8 @@ public final class Sentinel implements AutoCloseable {
     }
 
     private static void publicRoutes(HttpRouting.Builder routing, AdminApi adminApi,
-            ProxyHandler proxy) {
+            ProxyHandler proxy, WebSocketBridge webSockets) {
+        routing.addFilter(webSockets.handshakeFilter());
         HealthRoutes.publicRoutes(routing);
         // Before the catch-all: nothing under /admin is ever proxied.
         adminApi.register(routing);

@@ -29,6 +29,18 @@ public final class HealthRoutes {
     }
 
     /**
+     * Returns whether the public listener answers a path itself rather than proxying it;
+     * must agree with {@link #publicRoutes}. A WebSocket handshake there is not bridged.
+     *
+     * @param decodedPath the request's decoded path
+     * @return whether Sentinel serves it
+     */
+    public static boolean isOwnPath(String decodedPath) {
+        return decodedPath.equals("/health") || decodedPath.equals("/admin")
+                || decodedPath.startsWith("/admin/");
+    }
+
+    /**
      * Adds the management listener's routes.
      *
      * @param routing the management routing

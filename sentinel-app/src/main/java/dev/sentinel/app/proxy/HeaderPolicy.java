@@ -13,7 +13,7 @@ import java.util.Set;
  *
  * <p>Thread-safe: immutable tables.
  */
-final class HeaderPolicy {
+public final class HeaderPolicy {
 
     /** Connection-specific headers: never forwarded in either direction. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive",
@@ -31,8 +31,13 @@ final class HeaderPolicy {
     private HeaderPolicy() {
     }
 
-    /** Returns whether a header is connection-specific, named by {@code Connection} or not. */
-    static boolean isHopByHop(String lowerName) {
+    /**
+     * Returns whether a header is connection-specific, named by {@code Connection} or not.
+     *
+     * @param lowerName the header name, lower case
+     * @return whether it is hop-by-hop
+     */
+    public static boolean isHopByHop(String lowerName) {
         return HOP_BY_HOP.contains(lowerName);
     }
 
@@ -42,7 +47,7 @@ final class HeaderPolicy {
      * @param connectionValues the lines of {@code Connection}
      * @return the header names and options it lists
      */
-    static Set<String> connectionTokens(List<String> connectionValues) {
+    public static Set<String> connectionTokens(List<String> connectionValues) {
         Set<String> tokens = new HashSet<>();
         for (String line : connectionValues) {
             for (String token : line.split(",")) {
@@ -61,7 +66,7 @@ final class HeaderPolicy {
      * @param tokens the tokens of {@link #connectionTokens}
      * @return the offending token, or empty when the header is harmless
      */
-    static Optional<String> reliedOnToken(Set<String> tokens) {
+    public static Optional<String> reliedOnToken(Set<String> tokens) {
         for (String token : tokens) {
             if (RELIED_ON.contains(token) || ForwardingHeaders.claimsClientAddress(token)) {
                 return Optional.of(token);
@@ -77,7 +82,7 @@ final class HeaderPolicy {
      * @param connectionTokens the request's {@code Connection} tokens
      * @return whether to copy it
      */
-    static boolean forwardsRequestHeader(String lowerName, Set<String> connectionTokens) {
+    public static boolean forwardsRequestHeader(String lowerName, Set<String> connectionTokens) {
         return !HOP_BY_HOP.contains(lowerName)
                 && !connectionTokens.contains(lowerName)
                 && !ForwardingHeaders.claimsClientAddress(lowerName)
@@ -92,7 +97,7 @@ final class HeaderPolicy {
      * @param connectionTokens the response's {@code Connection} tokens
      * @return whether to copy it
      */
-    static boolean forwardsResponseHeader(String lowerName, Set<String> connectionTokens) {
+    public static boolean forwardsResponseHeader(String lowerName, Set<String> connectionTokens) {
         return !HOP_BY_HOP.contains(lowerName) && !connectionTokens.contains(lowerName);
     }
 }

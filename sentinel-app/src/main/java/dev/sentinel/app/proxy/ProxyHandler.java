@@ -4,20 +4,14 @@ import dev.sentinel.app.http.ClientAddresses;
 import dev.sentinel.app.http.Refusals;
 import dev.sentinel.app.http.RequestIds;
 import dev.sentinel.domain.RefusalCode;
-import dev.sentinel.domain.credential.CredentialExtraction;
 import dev.sentinel.domain.credential.CredentialExtractor;
 import dev.sentinel.domain.credential.TokenHasher;
-import dev.sentinel.domain.guard.AccessAttempt;
 import dev.sentinel.domain.guard.BindingGuard;
-import dev.sentinel.domain.guard.Verdict;
-import dev.sentinel.domain.net.ClientIpResolution;
 import dev.sentinel.domain.net.ForwardingHeaders;
-import dev.sentinel.domain.net.IpAddress;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
-import io.helidon.http.ServerRequestHeaders;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
@@ -42,10 +36,9 @@ import java.util.Set;
  *
  * <p>One request, on its own virtual thread:
  * <ol>
- *   <li>Resolve the client address (peer, or a trusted proxy's {@code X-Real-IP}).</li>
- *   <li>Refuse a {@code Connection} header naming a header the decision reads.</li>
- *   <li>Extract the key from every place New API reads one; the guard decides. A refused
- *       request never reaches New API.</li>
+ *   <li>{@link RequestScreen} decides: client address, {@code Connection} header, key,
+ *       binding. A refused request never reaches New API. WebSocket handshakes pass the
+ *       same screen before any upgrade.</li>
  *   <li>Forward: hop-by-hop and client-address headers dropped, one {@code X-Real-IP} and
  *       one {@code X-Forwarded-For} set; the body streamed as it arrives.</li>
  *   <li>Relay the answer: status and headers at once (early, for streams), then each chunk
@@ -65,10 +58,7 @@ public final class ProxyHandler implements Handler {
             HeaderNames.create(ForwardingHeaders.FORWARDED_FOR);
     private static final int BUFFER_SIZE = 16 * 1024;
 
-    private final ClientAddresses clientAddresses;
-    private final CredentialExtractor extractor;
-    private final TokenHasher hasher;
-    private final BindingGuard guard;
+    private final RequestScreen screen;
     private final Http1Client downstream;
     private final DownstreamTarget target;
     private final Duration idleTimeout;
@@ -77,7 +67,7 @@ public final class ProxyHandler implements Handler {
     private final ProxyListener listener;
 
     /**
-     * Creates the handler.
+     * Creates the handler with a screen of its own.
      *
      * @param clientAddresses how to find the client address
      * @param extractor how to find keys
@@ -94,10 +84,25 @@ public final class ProxyHandler implements Handler {
             TokenHasher hasher, BindingGuard guard, Http1Client downstream, URI downstreamUrl,
             Duration idleTimeout, Refusals refusals, RequestIds requestIds,
             ProxyListener listener) {
-        this.clientAddresses = clientAddresses;
-        this.extractor = extractor;
-        this.hasher = hasher;
-        this.guard = guard;
+        this(new RequestScreen(clientAddresses, extractor, hasher, guard, refusals, listener),
+                downstream, downstreamUrl, idleTimeout, refusals, requestIds, listener);
+    }
+
+    /**
+     * Creates the handler.
+     *
+     * @param screen the check every proxied request passes, shared with WebSocket handshakes
+     * @param downstream a client for New API
+     * @param downstreamUrl New API's base URL
+     * @param idleTimeout the longest downstream silence tolerated
+     * @param refusals how to answer a request New API could not answer
+     * @param requestIds where request ids come from
+     * @param listener hears outcomes the guard does not see
+     */
+    public ProxyHandler(RequestScreen screen, Http1Client downstream, URI downstreamUrl,
+            Duration idleTimeout, Refusals refusals, RequestIds requestIds,
+            ProxyListener listener) {
+        this.screen = screen;
         this.downstream = downstream;
         this.target = new DownstreamTarget(downstreamUrl);
         this.idleTimeout = idleTimeout;
@@ -108,82 +113,32 @@ public final class ProxyHandler implements Handler {
 
     @Override
     public void handle(ServerRequest request, ServerResponse response) {
-        String requestId = requestIds.next();
-        ServerRequestHeaders headers = request.headers();
-
-        // Every check below is about this address.
-        ClientIpResolution resolution = clientAddresses.resolve(request);
-        if (resolution instanceof ClientIpResolution.Refused refused) {
-            refuse(request, response, RefusalCode.INVALID_CLIENT_IP, requestId,
-                    Optional.empty(), refused.detail());
+        Screening screening = screen.screen(request, requestIds.next());
+        if (screening instanceof Screening.Refused refused) {
+            screen.answer(request, response, refused);
             return;
         }
-        IpAddress client = ((ClientIpResolution.Resolved) resolution).address();
-
-        // Hop-by-hop stripping must never remove what the decision read.
-        Set<String> connectionTokens = HeaderPolicy.connectionTokens(values(headers,
-                CONNECTION));
-        Optional<String> reliedOn = HeaderPolicy.reliedOnToken(connectionTokens);
-        if (reliedOn.isPresent()) {
-            refuse(request, response, RefusalCode.FORBIDDEN_CONNECTION_HEADER, requestId,
-                    Optional.empty(), "Connection names " + reliedOn.get());
-            return;
-        }
-
-        // Only origin-form targets: an absolute URL here would be re-read by New API.
-        String method = request.prologue().method().text();
-        String rawPath = request.path().rawPath();
-        String rawQuery = request.query().rawValue();
-        if (!rawPath.startsWith("/")) {
-            refuse(request, response, RefusalCode.INVALID_REQUEST, requestId, Optional.empty(),
-                    "the request target is not a path");
-            return;
-        }
-
-        // Preflights carry no key; New API's CORS layer answers them.
-        Verdict verdict = null;
-        if (!method.equals(Method.OPTIONS.text())) {
-            CredentialExtraction extraction = extractor.extract(
-                    new HelidonRequestView(headers, rawQuery));
-            if (extraction instanceof CredentialExtraction.Rejected rejected) {
-                refuse(request, response, rejected.code(), requestId, Optional.empty(),
-                        rejected.detail());
-                return;
-            }
-            if (extraction instanceof CredentialExtraction.Found found) {
-                AccessAttempt attempt = new AccessAttempt(hasher.identify(found.key()),
-                        found.key().hint(), client, method, rawPath,
-                        headers.first(HeaderNames.USER_AGENT).orElse(""));
-                verdict = guard.check(attempt);
-                if (!verdict.forwards()) {
-                    refuseVerdict(request, response, verdict, requestId);
-                    return;
-                }
-            }
-        }
-
-        forward(request, response, method, rawPath, rawQuery, client, connectionTokens,
-                verdict, requestId);
+        forward(request, response, (Screening.Admitted) screening);
     }
 
-    private void forward(ServerRequest request, ServerResponse response, String method,
-            String rawPath, String rawQuery, IpAddress client, Set<String> connectionTokens,
-            Verdict verdict, String requestId) {
-        Verdict.Bind bind = verdict instanceof Verdict.Bind fresh ? fresh : null;
+    private void forward(ServerRequest request, ServerResponse response,
+            Screening.Admitted admitted) {
+        String method = request.prologue().method().text();
+        String requestId = admitted.requestId();
         Http1ClientRequest call = downstream.method(request.prologue().method())
-                .uri(target.of(rawPath, rawQuery))
+                .uri(target.of(admitted.rawPath(), admitted.rawQuery()))
                 .followRedirects(false)
                 .sendExpectContinue(false)
                 .readTimeout(idleTimeout);
         call.headers(out -> {
             for (Header header : request.headers()) {
                 String name = header.headerName().lowerCase();
-                if (HeaderPolicy.forwardsRequestHeader(name, connectionTokens)) {
+                if (HeaderPolicy.forwardsRequestHeader(name, admitted.connectionTokens())) {
                     out.add(header);
                 }
             }
-            out.set(REAL_IP, client.toString());
-            out.set(FORWARDED_FOR, client.toString());
+            out.set(REAL_IP, admitted.client().toString());
+            out.set(FORWARDED_FOR, admitted.client().toString());
         });
 
         long started = System.nanoTime();
@@ -193,9 +148,7 @@ public final class ProxyHandler implements Handler {
                     ? call.outputStream(body -> streamRequestBody(request, body))
                     : call.request();
         } catch (RuntimeException e) {
-            if (bind != null) {
-                guard.settleUnanswered(bind, "no answer: " + describe(e));
-            }
+            screen.settleUnanswered(admitted, "no answer: " + describe(e));
             unanswered(request, response, e, requestId);
             return;
         }
@@ -203,9 +156,7 @@ public final class ProxyHandler implements Handler {
         try (answer) {
             int status = answer.status().code();
             listener.downstreamAnswered(status, System.nanoTime() - started);
-            if (bind != null) {
-                guard.settle(bind, status);
-            }
+            screen.settle(admitted, status);
             relay(request, response, method, answer, requestId);
         }
     }
@@ -315,25 +266,6 @@ public final class ProxyHandler implements Handler {
                 requestId, code.code(), describe(e));
         listener.downstreamFailed(code);
         refusals.send(request, response, code, requestId, Optional.empty());
-    }
-
-    private void refuseVerdict(ServerRequest request, ServerResponse response, Verdict verdict,
-            String requestId) {
-        if (verdict instanceof Verdict.Intercept) {
-            refusals.send(request, response, RefusalCode.ACCESS_DENIED, requestId,
-                    Optional.empty());
-            return;
-        }
-        Verdict.Refuse refuse = (Verdict.Refuse) verdict;
-        refusals.send(request, response, refuse.code(), requestId, refuse.retryAfter());
-    }
-
-    private void refuse(ServerRequest request, ServerResponse response, RefusalCode code,
-            String requestId, Optional<Duration> retryAfter, String detail) {
-        LOG.log(Level.INFO, "request refused requestId={0} code={1} detail={2}", requestId,
-                code.code(), detail);
-        listener.refused(code);
-        refusals.send(request, response, code, requestId, retryAfter);
     }
 
     private static List<String> values(io.helidon.http.Headers headers, HeaderName name) {
