@@ -2,6 +2,7 @@ package dev.sentinel.adapters.local;
 
 import dev.sentinel.domain.port.BindQuota;
 import dev.sentinel.domain.port.BindingCache;
+import dev.sentinel.domain.port.InterceptCounter;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -50,6 +51,16 @@ public final class LocalStores {
      */
     public static BindQuota bindQuota(InstantSource clock) {
         return new LocalBindQuota(Objects.requireNonNull(clock, "clock"));
+    }
+
+    /**
+     * Creates an in-process counter of intercepts per key and alert window. Each process
+     * counts and claims windows on its own.
+     *
+     * @return the counter
+     */
+    public static InterceptCounter interceptCounter() {
+        return new LocalInterceptCounter();
     }
 
     private static Duration requireNotNegative(Duration value, String name) {

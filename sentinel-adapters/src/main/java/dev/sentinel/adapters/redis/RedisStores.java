@@ -8,6 +8,7 @@ import dev.sentinel.adapters.local.LocalStores;
 import dev.sentinel.domain.StoreUnavailableException;
 import dev.sentinel.domain.port.BindQuota;
 import dev.sentinel.domain.port.BindingCache;
+import dev.sentinel.domain.port.InterceptCounter;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -167,6 +168,16 @@ public final class RedisStores implements AutoCloseable {
     public BindQuota bindQuota(InstantSource clock) {
         Objects.requireNonNull(clock, "clock");
         return new RedisBindQuota(client, circuit, keys, clock, LocalStores.bindQuota(clock));
+    }
+
+    /**
+     * Creates a counter of intercepts per key and alert window shared by every instance with
+     * the same prefix; it counts in-process while Redis is unreachable.
+     *
+     * @return the counter
+     */
+    public InterceptCounter interceptCounter() {
+        return new RedisInterceptCounter(client, circuit, keys, LocalStores.interceptCounter());
     }
 
     /**
