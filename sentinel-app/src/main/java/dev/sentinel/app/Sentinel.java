@@ -3,30 +3,50 @@ package dev.sentinel.app;
 import dev.sentinel.adapters.StoreStateListener;
 import dev.sentinel.adapters.embedded.EmbeddedDatabase;
 import dev.sentinel.adapters.local.LocalStores;
+import dev.sentinel.adapters.postgres.AlertHistory;
 import dev.sentinel.adapters.postgres.BatchedLastSeenRecorder;
+import dev.sentinel.adapters.postgres.BindingArchive;
 import dev.sentinel.adapters.postgres.BufferedInterceptLog;
 import dev.sentinel.adapters.postgres.PostgresConfig;
 import dev.sentinel.adapters.postgres.PostgresStores;
 import dev.sentinel.adapters.redis.RedisConfig;
 import dev.sentinel.adapters.redis.RedisStores;
+import dev.sentinel.adapters.webhook.DeliveryPolicy;
+import dev.sentinel.adapters.webhook.WebhookAlertSink;
+import dev.sentinel.app.alert.AlertQueue;
+import dev.sentinel.app.alert.AlertRecorder;
+import dev.sentinel.app.alert.AlertingInterceptLog;
+import dev.sentinel.app.alert.LiveAlertSettings;
 import dev.sentinel.app.config.SentinelConfig;
 import dev.sentinel.app.http.ClientAddresses;
 import dev.sentinel.app.http.HealthRoutes;
 import dev.sentinel.app.http.JsonDirectHandler;
+import dev.sentinel.app.http.ManagementRoutes;
 import dev.sentinel.app.http.Refusals;
 import dev.sentinel.app.http.RequestIds;
+import dev.sentinel.app.observe.CompositeGuardListener;
+import dev.sentinel.app.observe.CompositeStoreStateListener;
 import dev.sentinel.app.observe.LoggingGuardListener;
 import dev.sentinel.app.observe.LoggingStoreStateListener;
+import dev.sentinel.app.observe.MeteredBindingCache;
+import dev.sentinel.app.observe.MetricsAlertListener;
+import dev.sentinel.app.observe.MetricsGuardListener;
+import dev.sentinel.app.observe.MetricsProxyListener;
+import dev.sentinel.app.observe.MetricsStoreStateListener;
+import dev.sentinel.app.observe.Readiness;
+import dev.sentinel.app.observe.SentinelMetrics;
 import dev.sentinel.app.proxy.ProxyHandler;
-import dev.sentinel.app.proxy.ProxyListener;
+import dev.sentinel.app.retention.ArchiveJob;
 import dev.sentinel.app.secrets.GeneratedSecrets;
 import dev.sentinel.app.settings.LiveSettings;
+import dev.sentinel.domain.alert.AlertPolicy;
 import dev.sentinel.domain.credential.CredentialExtractor;
 import dev.sentinel.domain.credential.TokenHasher;
 import dev.sentinel.domain.guard.BindingGuard;
 import dev.sentinel.domain.net.ClientIpResolver;
 import dev.sentinel.domain.port.BindQuota;
 import dev.sentinel.domain.port.BindingCache;
+import dev.sentinel.domain.port.InterceptCounter;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.http1.Http1Client;
@@ -40,6 +60,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A running Sentinel: stores, the binding guard, the public listener (proxy, admin API,
@@ -55,13 +76,18 @@ public final class Sentinel implements AutoCloseable {
     /** How long a cached binding may still decide while PostgreSQL is down. */
     private static final Duration STALE_GRACE = Duration.ofHours(24);
     private static final Duration LAST_SEEN_FLUSH = Duration.ofSeconds(10);
+    private static final Duration ARCHIVE_INTERVAL = Duration.ofHours(1);
+    private static final int ALERT_QUEUE_CAPACITY = 10_000;
+    private static final int ALERT_HISTORY_BUFFER = 10_000;
 
     private final List<AutoCloseable> started;
     private final WebServer server;
+    private final ArchiveJob archiveJob;
 
-    private Sentinel(List<AutoCloseable> started, WebServer server) {
+    private Sentinel(List<AutoCloseable> started, WebServer server, ArchiveJob archiveJob) {
         this.started = started;
         this.server = server;
+        this.archiveJob = archiveJob;
     }
 
     /**
@@ -110,41 +136,65 @@ public final class Sentinel implements AutoCloseable {
         } else {
             database = PostgresConfig.fromDatabaseUrl(config.databaseUrl().orElseThrow());
         }
-        StoreStateListener storeStates = new LoggingStoreStateListener();
+        SentinelMetrics metrics = new SentinelMetrics();
+        boolean withRedis = config.redisUrl().isPresent();
+        StoreStateListener storeStates = CompositeStoreStateListener.of(
+                new LoggingStoreStateListener(), withRedis
+                        ? new MetricsStoreStateListener(metrics, PostgresStores.STORE_NAME,
+                                RedisStores.STORE_NAME)
+                        : new MetricsStoreStateListener(metrics, PostgresStores.STORE_NAME));
         PostgresStores postgres = PostgresStores.connect(database, storeStates);
         started.add(postgres);
 
         BindingCache cache;
         BindQuota quota;
-        if (config.redisUrl().isPresent()) {
-            RedisStores redis = RedisStores.connect(RedisConfig.fromRedisUrl(
+        InterceptCounter interceptCounter;
+        Optional<RedisStores> redis = Optional.empty();
+        if (withRedis) {
+            RedisStores shared = RedisStores.connect(RedisConfig.fromRedisUrl(
                     config.redisUrl().get()).toBuilder()
                     .keyPrefix(config.redisKeyPrefix())
                     .build(), storeStates);
-            started.add(redis);
-            cache = redis.bindingCache(config.localCacheTtl(), config.cacheTtl(), STALE_GRACE,
+            started.add(shared);
+            redis = Optional.of(shared);
+            cache = shared.bindingCache(config.localCacheTtl(), config.cacheTtl(), STALE_GRACE,
                     clock);
-            quota = redis.bindQuota(clock);
+            quota = shared.bindQuota(clock);
+            interceptCounter = shared.interceptCounter();
         } else {
             cache = LocalStores.bindingCache(config.cacheTtl(), STALE_GRACE, clock);
             quota = LocalStores.bindQuota(clock);
+            interceptCounter = LocalStores.interceptCounter();
         }
+        cache = new MeteredBindingCache(cache, metrics, clock, config::cacheTtl);
 
         LiveSettings settings = new LiveSettings(config);
-        BufferedInterceptLog interceptLog = postgres.interceptLog(config.interceptBufferSize());
+        BufferedInterceptLog interceptLog = postgres.interceptLog(config.interceptBufferSize(),
+                config.interceptLogPerKey());
         started.add(interceptLog);
         BatchedLastSeenRecorder lastSeen = postgres.lastSeenRecorder(LAST_SEEN_FLUSH);
         started.add(lastSeen);
+        AlertQueue alerts = startAlerts(postgres, interceptCounter, settings, metrics, started);
         BindingGuard guard = BindingGuard.builder()
                 .store(postgres.bindingStore())
                 .cache(cache)
-                .interceptLog(interceptLog)
+                .interceptLog(new AlertingInterceptLog(interceptLog, alerts))
                 .lastSeen(lastSeen)
                 .quota(quota)
                 .clock(clock)
                 .settings(settings::guardSettings)
-                .listener(new LoggingGuardListener())
+                .listener(CompositeGuardListener.of(new LoggingGuardListener(),
+                        new MetricsGuardListener(metrics)))
                 .build();
+        ArchiveJob archiveJob = new ArchiveJob(postgres.bindingArchive(), lastSeen, cache,
+                settings, clock, ARCHIVE_INTERVAL);
+        started.add(archiveJob);
+        archiveJob.start();
+        meterBackgroundWork(metrics, interceptLog, alerts, archiveJob);
+        Optional<RedisStores> redisStores = redis;
+        ManagementRoutes management = new ManagementRoutes(() -> new Readiness(postgres.state(),
+                redisStores.map(RedisStores::state), settings.current().failsafeMode()),
+                metrics);
 
         Http1Client downstream = downstreamClient(config);
         RequestIds requestIds = new RequestIds();
@@ -152,7 +202,8 @@ public final class Sentinel implements AutoCloseable {
                 new ClientIpResolver(config.trustedProxies()));
         ProxyHandler proxy = new ProxyHandler(clientAddresses, new CredentialExtractor(),
                 new TokenHasher(hmacSecret), guard, downstream,
-                config.downstreamIdleTimeout(), new Refusals(), requestIds, ProxyListener.NONE);
+                config.downstreamIdleTimeout(), new Refusals(), requestIds,
+                new MetricsProxyListener(metrics));
 
         WebServer server = WebServer.builder()
                 .host(config.host())
@@ -168,7 +219,10 @@ public final class Sentinel implements AutoCloseable {
                         .host(config.host())
                         .port(config.managementPort())
                         .directHandlers(JsonDirectHandler.all(requestIds))
-                        .routing(HealthRoutes::management))
+                        .routing(routing -> {
+                            HealthRoutes.management(routing);
+                            management.register(routing);
+                        }))
                 .shutdownHook(false)
                 .build()
                 .start();
@@ -178,7 +232,49 @@ public final class Sentinel implements AutoCloseable {
                 String.valueOf(server.port(MANAGEMENT)), config.downstreamUrl(),
                 config.embeddedDefault() ? "embedded" : "external",
                 config.redisUrl().isPresent() ? "redis" : "in-process");
-        return new Sentinel(started, server);
+        return new Sentinel(started, server, archiveJob);
+    }
+
+    /**
+     * Alerts: intercepts are counted off the request path, a crossed threshold goes to the
+     * webhook, and every delivery is recorded in PostgreSQL, logged and counted.
+     */
+    private static AlertQueue startAlerts(PostgresStores postgres, InterceptCounter counter,
+            LiveSettings settings, SentinelMetrics metrics, List<AutoCloseable> started) {
+        LiveAlertSettings alertSettings = new LiveAlertSettings(settings);
+        AlertHistory history = postgres.alertHistory(ALERT_HISTORY_BUFFER);
+        started.add(history);
+        AlertRecorder recorder = new AlertRecorder(history);
+        MetricsAlertListener counted = new MetricsAlertListener(metrics);
+        WebhookAlertSink webhooks = WebhookAlertSink.start(alertSettings::webhookTarget,
+                DeliveryPolicy.DEFAULT, (alert, delivery) -> {
+                    recorder.finished(alert, delivery);
+                    counted.finished(alert, delivery);
+                });
+        started.add(webhooks);
+        AlertQueue alerts = new AlertQueue(new AlertPolicy(counter, webhooks,
+                alertSettings::alertSettings), ALERT_QUEUE_CAPACITY);
+        started.add(alerts);
+        return alerts;
+    }
+
+    private static void meterBackgroundWork(SentinelMetrics metrics,
+            BufferedInterceptLog interceptLog, AlertQueue alerts, ArchiveJob archiveJob) {
+        metrics.gauge("sentinel.intercept.rows.buffered", "Intercept rows and summaries "
+                + "waiting for PostgreSQL", null, null, interceptLog::buffered);
+        metrics.functionCounter("sentinel.intercept.rows.dropped", "Intercepts dropped past "
+                + "the outage buffer", interceptLog, BufferedInterceptLog::dropped);
+        metrics.functionCounter("sentinel.intercepts.summarized", "Intercepts counted into "
+                + "per-key minute summaries instead of rows", interceptLog,
+                BufferedInterceptLog::summarized);
+        metrics.functionCounter("sentinel.alert.checks", "Intercepts counted toward alerts",
+                alerts, AlertQueue::checked);
+        metrics.functionCounter("sentinel.alert.checks.dropped", "Intercepts not counted "
+                + "toward alerts because the queue was full", alerts, AlertQueue::dropped);
+        metrics.functionCounter("sentinel.alerts.raised", "Alerts this instance raised",
+                alerts, AlertQueue::raised);
+        metrics.functionCounter("sentinel.bindings.archived", "Idle bindings this instance "
+                + "archived", archiveJob, ArchiveJob::archived);
     }
 
     private static void publicRoutes(HttpRouting.Builder routing, ProxyHandler proxy) {
@@ -213,6 +309,15 @@ public final class Sentinel implements AutoCloseable {
     /** Returns the management port. */
     public int managementPort() {
         return server.port(MANAGEMENT);
+    }
+
+    /**
+     * Archives idle bindings now, as the hourly job does.
+     *
+     * @return what was archived, or busy when another replica is archiving
+     */
+    public BindingArchive.ArchiveRun archiveIdleBindings() {
+        return archiveJob.runNow();
     }
 
     /** Returns the public listener's address, for tests. */
