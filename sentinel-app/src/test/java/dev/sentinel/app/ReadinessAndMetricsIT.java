@@ -7,6 +7,7 @@ import dev.sentinel.app.support.Keys;
 import dev.sentinel.app.support.LoopbackClient.Response;
 import dev.sentinel.app.support.Scrape;
 import dev.sentinel.app.support.SentinelUnderTest;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,14 @@ class ReadinessAndMetricsIT {
             assertThat(alive.body()).isEqualTo("{\"status\":\"ok\"}");
             assertThat(metrics.value("sentinel_store_up", "store=postgresql")).isEqualTo(1);
             assertThat(metrics.has("sentinel_store_up", "store=redis")).isFalse();
+            // Before any request, every outcome is shown, at zero.
+            for (String outcome : List.of("allowed", "bound", "passed_unbound", "intercepted",
+                    "refused", "failsafe_open", "failsafe_closed")) {
+                assertThat(metrics.has("sentinel_requests_total", "outcome=" + outcome))
+                        .as(outcome).isTrue();
+                assertThat(metrics.value("sentinel_requests_total", "outcome=" + outcome))
+                        .as(outcome).isZero();
+            }
         }
     }
 

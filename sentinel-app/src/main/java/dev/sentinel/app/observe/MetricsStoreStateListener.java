@@ -51,6 +51,6 @@ public final class MetricsStoreStateListener implements StoreStateListener {
             gauge.set(state == StoreState.UP ? 1 : 0);
         }
         metrics.event("sentinel.store.state.changes", "Store state changes, by new state",
-                "state", store + "_" + state.value());
+                "store", store, "state", state.value());
     }
 }

@@ -26,6 +26,9 @@ public final class SentinelMetrics {
     /** The content type of {@link #scrape()}. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+    private static final String REQUESTS = "sentinel.requests";
+    private static final String REQUESTS_DESCRIPTION = "Keyed requests by outcome";
+
     private final PrometheusMeterRegistry registry =
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -35,7 +38,7 @@ public final class SentinelMetrics {
     public SentinelMetrics() {
         for (String outcome : new String[] {"allowed", "bound", "passed_unbound",
                 "intercepted", "refused", "failsafe_open", "failsafe_closed"}) {
-            request(outcome);
+            counter(REQUESTS, REQUESTS_DESCRIPTION, "outcome", outcome);
         }
         downstreamLatency = Timer.builder("sentinel.downstream.latency")
                 .description("Time from sending a request to New API to its status line")
@@ -57,24 +60,18 @@ public final class SentinelMetrics {
 
     /** Counts one keyed request by what became of it. */
     void request(String outcome) {
-        counter("sentinel.requests", "Keyed requests by outcome", "outcome", outcome)
-                .increment();
+        event(REQUESTS, REQUESTS_DESCRIPTION, "outcome", outcome);
     }
 
     /** Counts one request answered with an error code by Sentinel itself. */
     void refusal(String code) {
-        counter("sentinel.refusals", "Requests Sentinel answered with an error, by code",
-                "code", code).increment();
+        event("sentinel.refusals", "Requests Sentinel answered with an error, by code",
+                "code", code);
     }
 
-    /** Counts one event that has no tags. */
-    void event(String name, String description) {
-        counter(name, description, null, null).increment();
-    }
-
-    /** Counts one event with one tag. */
-    void event(String name, String description, String tag, String value) {
-        counter(name, description, tag, value).increment();
+    /** Counts one event. */
+    void event(String name, String description, String... tags) {
+        counter(name, description, tags).increment();
     }
 
     /** Records one downstream answer's latency. */
@@ -117,15 +114,16 @@ public final class SentinelMetrics {
                 .register(registry);
     }
 
-    /** Returns a counter, registering it (at 0) the first time. */
-    Counter counter(String name, String description, String tag, String value) {
-        String key = tag == null ? name : name + "|" + tag + "=" + value;
-        return counters.computeIfAbsent(key, unused -> {
-            Counter.Builder builder = Counter.builder(name).description(description);
-            if (tag != null) {
-                builder.tag(tag, value);
-            }
-            return builder.register(registry);
-        });
+    /**
+     * Returns a counter, registering it (at 0) the first time.
+     *
+     * @param tags tag names and values, alternating
+     */
+    Counter counter(String name, String description, String... tags) {
+        String key = name + "|" + String.join("|", tags);
+        return counters.computeIfAbsent(key, unused -> Counter.builder(name)
+                .description(description)
+                .tags(tags)
+                .register(registry));
     }
 }
