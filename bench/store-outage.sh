@@ -11,6 +11,7 @@
 #
 #   bench/store-outage.sh                  # 20 s per phase
 #   DURATION=30s CONNECTIONS=8 bench/store-outage.sh
+#   KEEP_LOGS=1 SENTINEL_JAVA_OPTS=-Xlog:gc bench/store-outage.sh   # keep logs to read
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bin/lib/java-home.sh
@@ -18,6 +19,9 @@ source bin/lib/java-home.sh
 DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-4}
 THREADS=${THREADS:-1}
+# Each connection pauses this long between requests: latency is measured at a steady rate,
+# not at saturation, where queueing and GC on a shared machine would drown a 5 ms signal.
+PACE_MS=${PACE_MS:-2}
 TARGET_MS=5
 
 for tool in wrk redis-server curl python3; do
@@ -37,7 +41,11 @@ cleanup() {
     for pid in "${pids[@]}"; do
         wait "$pid" 2>/dev/null || true
     done
-    rm -rf "$work"
+    if [ -n "${KEEP_LOGS:-}" ]; then
+        echo "bench: logs kept in $work" >&2
+    else
+        rm -rf "$work"
+    fi
 }
 trap cleanup EXIT
 
@@ -79,7 +87,7 @@ management=$(free_port)
 DATA_DIR="$work/data" DOWNSTREAM_URL="http://127.0.0.1:$downstream_port" \
     SENTINEL_HOST=127.0.0.1 SENTINEL_PORT="$port" SENTINEL_MANAGEMENT_PORT="$management" \
     REDIS_URL="redis://127.0.0.1:$redis_port" BIND_RATE_PER_IP=0 \
-    "$JAVA_HOME/bin/java" -XX:+UseG1GC -Xmx512m -jar "$jar" >"$work/sentinel.log" 2>&1 &
+    "$JAVA_HOME/bin/java" -XX:+UseG1GC -Xmx512m ${SENTINEL_JAVA_OPTS:-} -jar "$jar" >"$work/sentinel.log" 2>&1 &
 pids+=($!)
 ready() { curl -sf "http://127.0.0.1:$management/health/ready"; }
 store_is() { curl -s "http://127.0.0.1:$management/health/ready" | grep -q "\"$1\":\"$2\""; }
@@ -91,10 +99,16 @@ url="http://127.0.0.1:$port/v1/models"
 status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "$url")
 [ "$status" = 200 ] || { echo "bench: binding the key answered $status"; exit 1; }
 
+cat >"$work/pace.lua" <<LUA
+function delay()
+    return $PACE_MS
+end
+LUA
+
 # Prints "p50 p99" in milliseconds and the request count of one wrk run.
 measure() {
     local out
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1" --latency \
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1" --latency -s "$work/pace.lua" \
         -H "Authorization: Bearer $key" "$url")
     echo "$out" >>"$work/wrk.log"
     if echo "$out" | grep -q "Non-2xx"; then
@@ -159,7 +173,9 @@ verdict() {
 mkdir -p bench/results
 report="bench/results/store-outage-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
-    echo "store outage benchmark: cached key, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) cores"
+    echo "store outage benchmark: cached key, wrk -t$THREADS -c$CONNECTIONS -d$DURATION," \
+        "${PACE_MS} ms pause per connection, $(nproc) cores, load average" \
+        "$(cut -d' ' -f1-3 /proc/loadavg)"
     printf '%-22s %10s %10s %10s\n' "phase" "p50 ms" "p99 ms" "requests"
     printf '%-22s %10s %10s %10s\n' "all stores up" "$up50" "$up99" "$upn"
     printf '%-22s %10s %10s %10s\n' "redis dead" "$r50" "$r99" "$rn"
