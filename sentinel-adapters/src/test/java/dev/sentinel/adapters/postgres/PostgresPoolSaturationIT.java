@@ -44,7 +44,9 @@ class PostgresPoolSaturationIT {
 
     @AfterEach
     void dropSchema() {
-        stores.close();
+        if (stores != null) {
+            stores.close();
+        }
         TestDatabase.dropSchema(config);
     }
 
