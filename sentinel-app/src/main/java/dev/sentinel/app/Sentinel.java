@@ -146,17 +146,16 @@ public final class Sentinel implements AutoCloseable {
         PostgresStores postgres = PostgresStores.connect(database, storeStates);
         started.add(postgres);
 
+        Optional<RedisStores> redis = config.redisUrl().map(url -> RedisStores.connect(
+                RedisConfig.fromRedisUrl(url).toBuilder()
+                        .keyPrefix(config.redisKeyPrefix())
+                        .build(), storeStates));
+        redis.ifPresent(started::add);
         BindingCache cache;
         BindQuota quota;
         InterceptCounter interceptCounter;
-        Optional<RedisStores> redis = Optional.empty();
-        if (withRedis) {
-            RedisStores shared = RedisStores.connect(RedisConfig.fromRedisUrl(
-                    config.redisUrl().get()).toBuilder()
-                    .keyPrefix(config.redisKeyPrefix())
-                    .build(), storeStates);
-            started.add(shared);
-            redis = Optional.of(shared);
+        if (redis.isPresent()) {
+            RedisStores shared = redis.get();
             cache = shared.bindingCache(config.localCacheTtl(), config.cacheTtl(), STALE_GRACE,
                     clock);
             quota = shared.bindQuota(clock);
@@ -191,10 +190,8 @@ public final class Sentinel implements AutoCloseable {
         started.add(archiveJob);
         archiveJob.start();
         meterBackgroundWork(metrics, interceptLog, alerts, archiveJob);
-        Optional<RedisStores> redisStores = redis;
         ManagementRoutes management = new ManagementRoutes(() -> new Readiness(postgres.state(),
-                redisStores.map(RedisStores::state), settings.current().failsafeMode()),
-                metrics);
+                redis.map(RedisStores::state), settings.current().failsafeMode()), metrics);
 
         Http1Client downstream = downstreamClient(config);
         RequestIds requestIds = new RequestIds();
