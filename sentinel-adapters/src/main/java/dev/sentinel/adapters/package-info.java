@@ -1,6 +1,6 @@
 /**
  * The domain's ports on real stores: PostgreSQL (authoritative), Redis (shared cache and
- * counters) and in-process fallbacks, each reached through a public factory.
+ * counters), in-process fallbacks and alert webhooks, each reached through a public factory.
  *
  * <ul>
  *   <li>{@code postgres}: {@link dev.sentinel.adapters.postgres.PostgresStores}.</li>
@@ -8,7 +8,9 @@
  *       PostgreSQL started from binaries for the embedded default.</li>
  *   <li>{@code redis}: {@link dev.sentinel.adapters.redis.RedisStores}.</li>
  *   <li>{@code local}: {@link dev.sentinel.adapters.local.LocalStores}, in-process cache and
- *       counter when there is no Redis.</li>
+ *       counters when there is no Redis.</li>
+ *   <li>{@code webhook}: {@link dev.sentinel.adapters.webhook.WebhookAlertSink}, alert
+ *       delivery with timeout and bounded retries.</li>
  *   <li>{@code internal}: shared machinery that is public only because several packages use
  *       it; not an API.</li>
  * </ul>

@@ -6,37 +6,58 @@ import dev.sentinel.adapters.admin.LoginPolicy;
 import dev.sentinel.adapters.admin.SettingsNotices;
 import dev.sentinel.adapters.embedded.EmbeddedDatabase;
 import dev.sentinel.adapters.local.LocalStores;
+import dev.sentinel.adapters.postgres.AlertHistory;
 import dev.sentinel.adapters.postgres.BatchedLastSeenRecorder;
+import dev.sentinel.adapters.postgres.BindingArchive;
 import dev.sentinel.adapters.postgres.BufferedInterceptLog;
 import dev.sentinel.adapters.postgres.PostgresAdmin;
 import dev.sentinel.adapters.postgres.PostgresConfig;
 import dev.sentinel.adapters.postgres.PostgresStores;
 import dev.sentinel.adapters.redis.RedisConfig;
 import dev.sentinel.adapters.redis.RedisStores;
+import dev.sentinel.adapters.webhook.DeliveryPolicy;
+import dev.sentinel.adapters.webhook.WebhookAlertSink;
 import dev.sentinel.app.admin.AdminApi;
 import dev.sentinel.app.admin.AdminRoute;
+import dev.sentinel.app.alert.AlertQueue;
+import dev.sentinel.app.alert.AlertRecorder;
+import dev.sentinel.app.alert.AlertingInterceptLog;
+import dev.sentinel.app.alert.LiveAlertSettings;
 import dev.sentinel.app.config.SentinelConfig;
 import dev.sentinel.app.http.ClientAddresses;
 import dev.sentinel.app.http.HealthRoutes;
 import dev.sentinel.app.http.JsonDirectHandler;
+import dev.sentinel.app.http.ManagementRoutes;
 import dev.sentinel.app.http.Refusals;
 import dev.sentinel.app.http.RequestIds;
+import dev.sentinel.app.observe.CompositeGuardListener;
+import dev.sentinel.app.observe.CompositeStoreStateListener;
 import dev.sentinel.app.observe.LoggingBridgeListener;
 import dev.sentinel.app.observe.LoggingGuardListener;
 import dev.sentinel.app.observe.LoggingStoreStateListener;
+import dev.sentinel.app.observe.MeteredBindingCache;
+import dev.sentinel.app.observe.MetricsAlertListener;
+import dev.sentinel.app.observe.MetricsGuardListener;
+import dev.sentinel.app.observe.MetricsProxyListener;
+import dev.sentinel.app.observe.MetricsStoreStateListener;
+import dev.sentinel.app.observe.Readiness;
+import dev.sentinel.app.observe.SentinelMetrics;
 import dev.sentinel.app.proxy.ProxyHandler;
 import dev.sentinel.app.proxy.ProxyListener;
 import dev.sentinel.app.proxy.RequestScreen;
+import dev.sentinel.app.retention.ArchiveJob;
 import dev.sentinel.app.secrets.GeneratedSecrets;
 import dev.sentinel.app.settings.LiveSettings;
 import dev.sentinel.app.settings.SettingsSync;
 import dev.sentinel.app.websocket.WebSocketBridge;
+import dev.sentinel.domain.alert.AlertPolicy;
 import dev.sentinel.domain.credential.CredentialExtractor;
 import dev.sentinel.domain.credential.TokenHasher;
 import dev.sentinel.domain.guard.BindingGuard;
 import dev.sentinel.domain.net.ClientIpResolver;
 import dev.sentinel.domain.port.BindQuota;
 import dev.sentinel.domain.port.BindingCache;
+import dev.sentinel.domain.port.InterceptCounter;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.http1.Http1Client;
@@ -52,6 +73,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -71,14 +93,21 @@ public final class Sentinel implements AutoCloseable {
     /** How often stored settings are reread, in case an announcement was lost. */
     private static final Duration SETTINGS_RELOAD = Duration.ofSeconds(5);
 
+    private static final Duration ARCHIVE_INTERVAL = Duration.ofHours(1);
+    private static final int ALERT_QUEUE_CAPACITY = 10_000;
+    private static final int ALERT_HISTORY_BUFFER = 10_000;
+
     private final List<AutoCloseable> started;
     private final WebServer server;
     private final AdminApi adminApi;
+    private final ArchiveJob archiveJob;
 
-    private Sentinel(List<AutoCloseable> started, WebServer server, AdminApi adminApi) {
+    private Sentinel(List<AutoCloseable> started, WebServer server, AdminApi adminApi,
+            ArchiveJob archiveJob) {
         this.started = started;
         this.server = server;
         this.adminApi = adminApi;
+        this.archiveJob = archiveJob;
     }
 
     /**
@@ -133,14 +162,21 @@ public final class Sentinel implements AutoCloseable {
         } else {
             database = PostgresConfig.fromDatabaseUrl(config.databaseUrl().orElseThrow());
         }
-        StoreStateListener storeStates = new LoggingStoreStateListener();
+        SentinelMetrics metrics = new SentinelMetrics();
+        boolean withRedis = config.redisUrl().isPresent();
+        StoreStateListener storeStates = CompositeStoreStateListener.of(
+                new LoggingStoreStateListener(), withRedis
+                        ? new MetricsStoreStateListener(metrics, PostgresStores.STORE_NAME,
+                                RedisStores.STORE_NAME)
+                        : new MetricsStoreStateListener(metrics, PostgresStores.STORE_NAME));
         PostgresStores postgres = PostgresStores.connect(database, storeStates);
         started.add(postgres);
 
         BindingCache cache;
         BindQuota quota;
+        InterceptCounter interceptCounter;
         RedisStores redis = null;
-        if (config.redisUrl().isPresent()) {
+        if (withRedis) {
             redis = RedisStores.connect(RedisConfig.fromRedisUrl(
                     config.redisUrl().get()).toBuilder()
                     .keyPrefix(config.redisKeyPrefix())
@@ -149,10 +185,13 @@ public final class Sentinel implements AutoCloseable {
             cache = redis.bindingCache(config.localCacheTtl(), config.cacheTtl(), STALE_GRACE,
                     clock);
             quota = redis.bindQuota(clock);
+            interceptCounter = redis.interceptCounter();
         } else {
             cache = LocalStores.bindingCache(config.cacheTtl(), STALE_GRACE, clock);
             quota = LocalStores.bindQuota(clock);
+            interceptCounter = LocalStores.interceptCounter();
         }
+        cache = new MeteredBindingCache(cache, metrics, clock, config::cacheTtl);
 
         LiveSettings settings = new LiveSettings(config);
         // Admins' stored changes are in force before the first request.
@@ -169,20 +208,32 @@ public final class Sentinel implements AutoCloseable {
         LoginAttempts loginAttempts = redis != null
                 ? redis.loginAttempts(loginPolicy, clock)
                 : LocalStores.loginAttempts(loginPolicy, clock);
-        BufferedInterceptLog interceptLog = postgres.interceptLog(config.interceptBufferSize());
+        BufferedInterceptLog interceptLog = postgres.interceptLog(config.interceptBufferSize(),
+                config.interceptLogPerKey());
         started.add(interceptLog);
         BatchedLastSeenRecorder lastSeen = postgres.lastSeenRecorder(LAST_SEEN_FLUSH);
         started.add(lastSeen);
+        AlertQueue alerts = startAlerts(postgres, interceptCounter, settings, metrics, started);
         BindingGuard guard = BindingGuard.builder()
                 .store(postgres.bindingStore())
                 .cache(cache)
-                .interceptLog(interceptLog)
+                .interceptLog(new AlertingInterceptLog(interceptLog, alerts))
                 .lastSeen(lastSeen)
                 .quota(quota)
                 .clock(clock)
                 .settings(settings::guardSettings)
-                .listener(new LoggingGuardListener())
+                .listener(CompositeGuardListener.of(new LoggingGuardListener(),
+                        new MetricsGuardListener(metrics)))
                 .build();
+        ArchiveJob archiveJob = new ArchiveJob(postgres.bindingArchive(), lastSeen, cache,
+                settings, clock, ARCHIVE_INTERVAL);
+        started.add(archiveJob);
+        archiveJob.start();
+        meterBackgroundWork(metrics, interceptLog, alerts, archiveJob);
+        RedisStores redisForReadiness = redis;
+        ManagementRoutes management = new ManagementRoutes(() -> new Readiness(postgres.state(),
+                Optional.ofNullable(redisForReadiness).map(RedisStores::state),
+                settings.current().failsafeMode()), metrics);
 
         Http1Client downstream = downstreamClient(config);
         RequestIds requestIds = new RequestIds();
@@ -190,10 +241,11 @@ public final class Sentinel implements AutoCloseable {
                 new ClientIpResolver(config.trustedProxies()));
         TokenHasher hasher = new TokenHasher(hmacSecret);
         Refusals refusals = new Refusals();
+        ProxyListener proxyMetrics = new MetricsProxyListener(metrics);
         RequestScreen screen = new RequestScreen(clientAddresses, new CredentialExtractor(),
-                hasher, guard, refusals, ProxyListener.NONE);
+                hasher, guard, refusals, proxyMetrics);
         ProxyHandler proxy = new ProxyHandler(screen, downstream, config.downstreamUrl(),
-                config.downstreamIdleTimeout(), refusals, requestIds, ProxyListener.NONE);
+                config.downstreamIdleTimeout(), refusals, requestIds, proxyMetrics);
         WebSocketBridge webSockets = WebSocketBridge.builder()
                 .screen(screen)
                 .refusals(refusals)
@@ -230,7 +282,10 @@ public final class Sentinel implements AutoCloseable {
                         .host(config.host())
                         .port(config.managementPort())
                         .directHandlers(JsonDirectHandler.all(requestIds))
-                        .routing(HealthRoutes::management))
+                        .routing(routing -> {
+                            HealthRoutes.management(routing);
+                            management.register(routing);
+                        }))
                 .shutdownHook(false)
                 .build()
                 .start();
@@ -240,7 +295,49 @@ public final class Sentinel implements AutoCloseable {
                 String.valueOf(server.port(MANAGEMENT)), config.downstreamUrl(),
                 config.embeddedDefault() ? "embedded" : "external",
                 config.redisUrl().isPresent() ? "redis" : "in-process");
-        return new Sentinel(started, server, adminApi);
+        return new Sentinel(started, server, adminApi, archiveJob);
+    }
+
+    /**
+     * Alerts: intercepts are counted off the request path, a crossed threshold goes to the
+     * webhook, and every delivery is recorded in PostgreSQL, logged and counted.
+     */
+    private static AlertQueue startAlerts(PostgresStores postgres, InterceptCounter counter,
+            LiveSettings settings, SentinelMetrics metrics, List<AutoCloseable> started) {
+        LiveAlertSettings alertSettings = new LiveAlertSettings(settings);
+        AlertHistory history = postgres.alertHistory(ALERT_HISTORY_BUFFER);
+        started.add(history);
+        AlertRecorder recorder = new AlertRecorder(history);
+        MetricsAlertListener counted = new MetricsAlertListener(metrics);
+        WebhookAlertSink webhooks = WebhookAlertSink.start(alertSettings::webhookTarget,
+                DeliveryPolicy.DEFAULT, (alert, delivery) -> {
+                    recorder.finished(alert, delivery);
+                    counted.finished(alert, delivery);
+                });
+        started.add(webhooks);
+        AlertQueue alerts = new AlertQueue(new AlertPolicy(counter, webhooks,
+                alertSettings::alertSettings), ALERT_QUEUE_CAPACITY);
+        started.add(alerts);
+        return alerts;
+    }
+
+    private static void meterBackgroundWork(SentinelMetrics metrics,
+            BufferedInterceptLog interceptLog, AlertQueue alerts, ArchiveJob archiveJob) {
+        metrics.gauge("sentinel.intercept.rows.buffered", "Intercept rows and summaries "
+                + "waiting for PostgreSQL", null, null, interceptLog::buffered);
+        metrics.functionCounter("sentinel.intercept.rows.dropped", "Intercepts dropped past "
+                + "the outage buffer", interceptLog, BufferedInterceptLog::dropped);
+        metrics.functionCounter("sentinel.intercepts.summarized", "Intercepts counted into "
+                + "per-key minute summaries instead of rows", interceptLog,
+                BufferedInterceptLog::summarized);
+        metrics.functionCounter("sentinel.alert.checks", "Intercepts counted toward alerts",
+                alerts, AlertQueue::checked);
+        metrics.functionCounter("sentinel.alert.checks.dropped", "Intercepts not counted "
+                + "toward alerts because the queue was full", alerts, AlertQueue::dropped);
+        metrics.functionCounter("sentinel.alerts.raised", "Alerts this instance raised",
+                alerts, AlertQueue::raised);
+        metrics.functionCounter("sentinel.bindings.archived", "Idle bindings this instance "
+                + "archived", archiveJob, ArchiveJob::archived);
     }
 
     private static void publicRoutes(HttpRouting.Builder routing, AdminApi adminApi,
@@ -294,6 +391,15 @@ public final class Sentinel implements AutoCloseable {
     /** Returns the management port. */
     public int managementPort() {
         return server.port(MANAGEMENT);
+    }
+
+    /**
+     * Archives idle bindings now, as the hourly job does.
+     *
+     * @return what was archived, or busy when another replica is archiving
+     */
+    public BindingArchive.ArchiveRun archiveIdleBindings() {
+        return archiveJob.runNow();
     }
 
     /** Returns the public listener's address, for tests. */

@@ -10,6 +10,7 @@
  *   <li>{@code binding}: bindings, intercepts, bind prefixes and exempt paths.</li>
  *   <li>{@code port}: what the domain needs from outside.</li>
  *   <li>{@code guard}: the decision for one request.</li>
+ *   <li>{@code alert}: when a key's intercepts raise an alert.</li>
  * </ul>
  *
  * <p>Every public type states its thread-safety; values are immutable, and no method returns

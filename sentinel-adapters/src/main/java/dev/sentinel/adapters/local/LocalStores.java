@@ -4,6 +4,7 @@ import dev.sentinel.adapters.admin.LoginAttempts;
 import dev.sentinel.adapters.admin.LoginPolicy;
 import dev.sentinel.domain.port.BindQuota;
 import dev.sentinel.domain.port.BindingCache;
+import dev.sentinel.domain.port.InterceptCounter;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -63,6 +64,16 @@ public final class LocalStores {
      */
     public static LoginAttempts loginAttempts(LoginPolicy policy, InstantSource clock) {
         return new LocalLoginAttempts(policy, clock);
+    }
+
+    /**
+     * Creates an in-process counter of intercepts per key and alert window. Each process
+     * counts and claims windows on its own.
+     *
+     * @return the counter
+     */
+    public static InterceptCounter interceptCounter() {
+        return new LocalInterceptCounter();
     }
 
     private static Duration requireNotNegative(Duration value, String name) {

@@ -23,12 +23,20 @@ final class PostgresFailures {
 
     /**
      * Returns whether a failure means the database could not be reached or did not answer in
-     * time: a pool timeout, a refused or broken connection, a socket or statement timeout,
-     * or a server shutting down or starting up.
+     * time: a pool timeout caused by failing connection attempts, a refused or broken
+     * connection, a socket or statement timeout, or a server shutting down or starting up.
+     *
+     * <p>A pool timeout without a cause is no outage: every connection was busy and the
+     * database answers them, it is only slow right now. Opening the circuit then would turn
+     * a burst of traffic into a failsafe decision for every uncached key.
      */
     static boolean isOutage(Throwable failure) {
         Throwable current = failure;
         for (int depth = 0; current != null && depth < MAX_CAUSES; depth++) {
+            if (current instanceof SQLTransientConnectionException saturated
+                    && isPoolSaturation(saturated)) {
+                return false;
+            }
             if (current instanceof SQLTransientConnectionException
                     || current instanceof SQLNonTransientConnectionException
                     || current instanceof SQLTimeoutException
@@ -43,6 +51,15 @@ final class PostgresFailures {
             current = current.getCause();
         }
         return false;
+    }
+
+    /**
+     * HikariCP times a borrower out with the last failed connection attempt as the cause
+     * (and its SQLSTATE); with neither, no attempt failed: the pool was merely exhausted.
+     */
+    static boolean isPoolSaturation(SQLTransientConnectionException timeout) {
+        return timeout.getCause() == null && timeout.getSQLState() == null
+                && timeout.getNextException() == null;
     }
 
     /**

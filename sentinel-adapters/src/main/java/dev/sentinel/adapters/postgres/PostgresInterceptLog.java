@@ -20,17 +20,25 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
- * Intercept rows written by one background virtual thread, in batches.
+ * Intercept rows written by one background virtual thread, in batches, with floods of one
+ * key folded into one summary row per key and minute.
  *
  * <ol>
- *   <li>{@link #record} only counts and enqueues: past the bound, it drops and counts.</li>
+ *   <li>{@link #record} only counts and enqueues. The first rows of a key in a minute (the
+ *       per-key allowance) are queued as rows; later ones, and any that find the row queue
+ *       full, are folded into the key's summary for that minute. Only an intercept that fits
+ *       neither is dropped, and counted.</li>
  *   <li>The writer takes up to {@value #BATCH_SIZE} rows and inserts them in one
- *       transaction.</li>
- *   <li>If the database is down, the rows stay in hand and the writer waits for the circuit
- *       to close; the bound still counts them.</li>
- *   <li>If the database refuses the batch, each row is tried alone and the refused ones are
+ *       transaction; about once a second it upserts the pending summaries, adding their
+ *       counts to any row another replica or an earlier write made.</li>
+ *   <li>If the database is down, rows and summaries stay in memory and the writer waits for
+ *       the circuit to close; the bounds still count them.</li>
+ *   <li>If the database refuses a batch, each row is tried alone and the refused ones are
  *       dropped and counted, so that one bad row cannot block the log.</li>
  * </ol>
+ *
+ * <p>So written rows plus summarised intercepts plus {@link #dropped()} always equal the
+ * intercepts recorded.
  *
  * <p>Thread-safe.
  */
@@ -45,6 +53,9 @@ final class PostgresInterceptLog implements BufferedInterceptLog {
             System.getLogger(PostgresInterceptLog.class.getName());
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     private static final long IDLE_POLL_MILLIS = 200;
+    private static final long SUMMARY_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+    /** Pending summaries at most; each holds at most a hundred addresses. */
+    private static final int MAX_PENDING_SUMMARIES = 10_000;
 
     private static final String INSERT = """
             INSERT INTO intercept_log (at, token_hash, hint, client_ip, bound_rules, method,
@@ -52,23 +63,42 @@ final class PostgresInterceptLog implements BufferedInterceptLog {
             VALUES (:at, CAST(:tokenHash AS char(64)), :hint, CAST(:clientIp AS inet),
                     CAST(:boundRules AS cidr[]), :method, :path, :userAgent, :reason)""";
 
+    private static final String UPSERT_SUMMARY = """
+            INSERT INTO intercept_summary AS s (token_hash, minute, hint, intercepts,
+                    addresses, first_at, last_at)
+            VALUES (CAST(:tokenHash AS char(64)), :minute, :hint, :intercepts,
+                    CAST(:addresses AS inet[]), :firstAt, :lastAt)
+            ON CONFLICT (token_hash, minute) DO UPDATE SET
+                intercepts = s.intercepts + EXCLUDED.intercepts,
+                addresses = ARRAY(SELECT DISTINCT a FROM unnest(s.addresses
+                        || EXCLUDED.addresses) AS merged(a) LIMIT :maxAddresses),
+                first_at = LEAST(s.first_at, EXCLUDED.first_at),
+                last_at = GREATEST(s.last_at, EXCLUDED.last_at)""";
+
     private final Jdbi jdbi;
     private final StoreCircuit circuit;
     private final int capacity;
+    private final FloodGate gate;
+    private final InterceptSummaries summaries =
+            new InterceptSummaries(MAX_PENDING_SUMMARIES);
     private final LinkedBlockingQueue<Intercept> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger buffered = new AtomicInteger();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder summarized = new LongAdder();
+    private final AtomicInteger flushWaiters = new AtomicInteger();
+    private long lastSummaryWrite = System.nanoTime();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
     private final Thread writer;
     private volatile boolean closed;
     private volatile boolean stopping;
 
-    PostgresInterceptLog(Jdbi jdbi, StoreCircuit circuit, int capacity) {
+    PostgresInterceptLog(Jdbi jdbi, StoreCircuit circuit, int capacity, int rowsPerKeyPerMinute) {
         if (capacity < 1) {
             throw new IllegalArgumentException("intercept buffer size " + capacity
                     + " is not positive: expected at least 1");
         }
+        this.gate = new FloodGate(rowsPerKeyPerMinute);
         this.jdbi = jdbi;
         this.circuit = circuit;
         this.capacity = capacity;
@@ -82,12 +112,22 @@ final class PostgresInterceptLog implements BufferedInterceptLog {
             dropped.increment();
             return;
         }
-        if (buffered.incrementAndGet() > capacity) {
+
+        // A key's first rows in a minute are written as they are, for admins to read.
+        if (gate.admit(intercept.tokenHash(), intercept.at())) {
+            if (buffered.incrementAndGet() <= capacity) {
+                queue.add(intercept);
+                return;
+            }
             buffered.decrementAndGet();
-            dropped.increment();
+        }
+
+        // A flood, or a full queue in a long outage: counted in the key's minute summary.
+        if (summaries.add(intercept)) {
+            summarized.increment();
             return;
         }
-        queue.add(intercept);
+        dropped.increment();
     }
 
     @Override
@@ -96,24 +136,31 @@ final class PostgresInterceptLog implements BufferedInterceptLog {
     }
 
     @Override
+    public long summarized() {
+        return summarized.sum();
+    }
+
+    @Override
     public int buffered() {
-        return buffered.get();
+        return buffered.get() + summaries.size();
     }
 
     @Override
     public boolean flush(Duration timeout) {
         long remaining = timeout.toNanos();
+        flushWaiters.incrementAndGet();
         lock.lock();
         try {
-            while (buffered.get() > 0 && remaining > 0) {
+            while (buffered() > 0 && remaining > 0) {
                 remaining = progress.awaitNanos(remaining);
             }
-            return buffered.get() == 0;
+            return buffered() == 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return buffered.get() == 0;
+            return buffered() == 0;
         } finally {
             lock.unlock();
+            flushWaiters.decrementAndGet();
         }
     }
 
@@ -130,7 +177,8 @@ final class PostgresInterceptLog implements BufferedInterceptLog {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        int lost = buffered.getAndSet(0);
+        long lost = buffered.getAndSet(0) + summaries.intercepts();
+        summaries.drain();
         if (lost > 0) {
             dropped.add(lost);
             LOG.log(System.Logger.Level.WARNING, "intercept log closed with {0} rows unwritten "
@@ -142,20 +190,81 @@ final class PostgresInterceptLog implements BufferedInterceptLog {
         List<Intercept> batch = new ArrayList<>(BATCH_SIZE);
         while (!stopping) {
             try {
-                if (batch.isEmpty() && !takeBatch(batch)) {
+                if (batch.isEmpty()) {
+                    takeBatch(batch);
+                }
+                boolean summariesDue = summariesDue();
+                if (batch.isEmpty() && !summariesDue) {
                     continue;
                 }
                 if (!circuit.isUp()) {
                     circuit.awaitUp(Duration.ofMillis(IDLE_POLL_MILLIS));
                     continue;
                 }
-                write(batch);
+                if (!batch.isEmpty()) {
+                    write(batch);
+                }
+                if (batch.isEmpty() && summariesDue) {
+                    writeSummaries();
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 // The writer must outlive any surprise, or the log silently stops.
                 LOG.log(System.Logger.Level.ERROR, "intercept writer failed; retrying", e);
             }
+        }
+    }
+
+    /** Summaries go out about once a second, or at once when someone waits for a flush. */
+    private boolean summariesDue() {
+        return summaries.size() > 0 && (flushWaiters.get() > 0 || closed
+                || System.nanoTime() - lastSummaryWrite >= SUMMARY_INTERVAL_NANOS);
+    }
+
+    private void writeSummaries() {
+        lastSummaryWrite = System.nanoTime();
+        List<InterceptSummaries.Summary> pending = summaries.drain();
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            circuit.run("write intercept summaries", () -> jdbi.useTransaction(handle ->
+                    upsertSummaries(handle, pending)));
+            summariesSettled(0);
+        } catch (StoreOutageException e) {
+            summaries.restore(pending);
+        } catch (StoreUnavailableException e) {
+            writeSummariesOneByOne(pending);
+        }
+    }
+
+    private void writeSummariesOneByOne(List<InterceptSummaries.Summary> pending) {
+        for (int i = 0; i < pending.size(); i++) {
+            InterceptSummaries.Summary summary = pending.get(i);
+            try {
+                circuit.run("write an intercept summary", () -> jdbi.useHandle(handle ->
+                        upsertSummaries(handle, List.of(summary))));
+            } catch (StoreOutageException e) {
+                summaries.restore(pending.subList(i, pending.size()));
+                return;
+            } catch (StoreUnavailableException e) {
+                summariesSettled(summary.intercepts());
+                LOG.log(System.Logger.Level.WARNING, "intercept summary for key {0}… refused "
+                        + "and dropped intercepts={1}: {2}", summary.tokenHash().prefix(12),
+                        summary.intercepts(), e.getMessage());
+            }
+        }
+        summariesSettled(0);
+    }
+
+    private void summariesSettled(long refusedIntercepts) {
+        dropped.add(refusedIntercepts);
+        lock.lock();
+        try {
+            progress.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -211,6 +320,26 @@ final class PostgresInterceptLog implements BufferedInterceptLog {
         } finally {
             lock.unlock();
         }
+    }
+
+    private static void upsertSummaries(Handle handle,
+            List<InterceptSummaries.Summary> pending) {
+        PreparedBatch batch = handle.prepareBatch(UPSERT_SUMMARY);
+        for (InterceptSummaries.Summary summary : pending) {
+            String[] addresses = summary.addresses().stream().map(Object::toString)
+                    .toArray(String[]::new);
+            batch.bind("tokenHash", summary.tokenHash().hex())
+                    .bind("minute", SqlText.timestamp(summary.minuteStart()))
+                    .bind("hint", SqlText.storable(summary.hint(),
+                            PostgresBindingStore.MAX_HINT_LENGTH))
+                    .bind("intercepts", summary.intercepts())
+                    .bindArray("addresses", String.class, (Object[]) addresses)
+                    .bind("firstAt", SqlText.timestamp(summary.firstAt()))
+                    .bind("lastAt", SqlText.timestamp(summary.lastAt()))
+                    .bind("maxAddresses", InterceptSummaries.MAX_ADDRESSES)
+                    .add();
+        }
+        batch.execute();
     }
 
     private static void insert(Handle handle, List<Intercept> rows) {

@@ -101,13 +101,30 @@ public final class PostgresStores implements AutoCloseable {
     }
 
     /**
-     * Starts an intercept log that writes in the background; closed with these stores.
+     * Starts an intercept log that writes every intercept as a row, in the background;
+     * closed with these stores.
      *
-     * @param bufferSize how many rows may wait for the database before new ones are dropped
+     * @param bufferSize how many rows may wait for the database before new ones are
+     *         summarised
      * @return the log
      */
     public BufferedInterceptLog interceptLog(int bufferSize) {
-        return register(new PostgresInterceptLog(jdbi, circuit, bufferSize));
+        return interceptLog(bufferSize, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Starts an intercept log that writes in the background and summarises floods; closed
+     * with these stores.
+     *
+     * @param bufferSize how many rows may wait for the database before new ones are
+     *         summarised
+     * @param rowsPerKeyPerMinute rows written per key and minute (by this process) before
+     *         further intercepts of that key and minute are summarised
+     * @return the log
+     */
+    public BufferedInterceptLog interceptLog(int bufferSize, int rowsPerKeyPerMinute) {
+        return register(new PostgresInterceptLog(jdbi, circuit, bufferSize,
+                rowsPerKeyPerMinute));
     }
 
     /**
@@ -118,6 +135,21 @@ public final class PostgresStores implements AutoCloseable {
      */
     public BatchedLastSeenRecorder lastSeenRecorder(Duration flushInterval) {
         return register(new PostgresLastSeenRecorder(jdbi, circuit, flushInterval));
+    }
+
+    /**
+     * Starts an alert history that writes in the background; closed with these stores.
+     *
+     * @param bufferSize how many rows may wait for the database before new ones are dropped
+     * @return the history
+     */
+    public AlertHistory alertHistory(int bufferSize) {
+        return register(new PostgresAlertHistory(jdbi, circuit, bufferSize));
+    }
+
+    /** Returns the archive of idle bindings; a new, stateless instance on every call. */
+    public BindingArchive bindingArchive() {
+        return new PostgresBindingArchive(jdbi, circuit);
     }
 
     /**

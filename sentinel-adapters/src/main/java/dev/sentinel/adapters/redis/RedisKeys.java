@@ -1,5 +1,6 @@
 package dev.sentinel.adapters.redis;
 
+import dev.sentinel.domain.alert.AlertWindow;
 import dev.sentinel.domain.credential.TokenHash;
 import dev.sentinel.domain.net.Cidr;
 
@@ -33,6 +34,26 @@ final class RedisKeys {
     /** A network's new bindings in the sliding minute. */
     String bindQuota(Cidr network) {
         return prefix + "bind-quota:" + network;
+    }
+
+    /** A key's intercepts in an alert window. */
+    String alertCount(TokenHash tokenHash, AlertWindow window) {
+        return alert("alert-count:", tokenHash, window);
+    }
+
+    /** Addresses a key's intercepts in an alert window came from. */
+    String alertAddresses(TokenHash tokenHash, AlertWindow window) {
+        return alert("alert-addresses:", tokenHash, window);
+    }
+
+    /** Set once a key's alert window has alerted. */
+    String alertSent(TokenHash tokenHash, AlertWindow window) {
+        return alert("alert-sent:", tokenHash, window);
+    }
+
+    private String alert(String kind, TokenHash tokenHash, AlertWindow window) {
+        return prefix + kind + tokenHash.hex() + ":" + window.length().toMillis() + ":"
+                + window.start().toEpochMilli();
     }
 
     /** Where evictions are announced. */

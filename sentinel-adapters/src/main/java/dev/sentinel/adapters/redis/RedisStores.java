@@ -12,6 +12,7 @@ import dev.sentinel.domain.StoreUnavailableException;
 import dev.sentinel.domain.credential.TokenHash;
 import dev.sentinel.domain.port.BindQuota;
 import dev.sentinel.domain.port.BindingCache;
+import dev.sentinel.domain.port.InterceptCounter;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -215,6 +216,16 @@ public final class RedisStores implements AutoCloseable {
             listener.awaitSubscribed(config.connectTimeout().multipliedBy(3));
         }
         return new RedisSettingsNotices(client, circuit, channel);
+    }
+
+    /**
+     * Creates a counter of intercepts per key and alert window shared by every instance with
+     * the same prefix; it counts in-process while Redis is unreachable.
+     *
+     * @return the counter
+     */
+    public InterceptCounter interceptCounter() {
+        return new RedisInterceptCounter(client, circuit, keys, LocalStores.interceptCounter());
     }
 
     /**

@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -77,30 +78,112 @@ class PostgresInterceptLogIT {
     }
 
     @Test
-    void pastTheBoundRowsAreDroppedAndCountedWhileTheRestWait() throws Exception {
+    void pastTheRowBoundInterceptsAreSummarisedWhileTheRestWait() throws Exception {
         TokenHash tokenHash = Bindings.randomHash();
         try (BufferedInterceptLog log = stores.interceptLog(20)) {
             // A lock held elsewhere keeps the writer from committing anything meanwhile.
             try (Connection blocker = TestDatabase.connect(config);
                     Statement statement = blocker.createStatement()) {
                 blocker.setAutoCommit(false);
-                statement.execute("LOCK TABLE intercept_log IN ACCESS EXCLUSIVE MODE");
+                statement.execute("LOCK TABLE intercept_log, intercept_summary IN ACCESS "
+                        + "EXCLUSIVE MODE");
 
                 for (int i = 0; i < 25; i++) {
                     log.record(Bindings.intercept(tokenHash, "192.0.2.9",
                             Bindings.T0.plusMillis(i)));
                 }
 
-                assertThat(log.dropped()).isEqualTo(5);
-                assertThat(log.buffered()).isEqualTo(20);
+                assertThat(log.dropped()).isZero();
+                assertThat(log.summarized()).isEqualTo(5);
+                assertThat(log.buffered()).isEqualTo(21);
                 blocker.commit();
             }
 
             assertThat(log.flush(Duration.ofSeconds(20))).isTrue();
-            assertThat(log.dropped()).isEqualTo(5);
+            assertThat(log.dropped()).isZero();
         }
 
         assertThat(rowCount(tokenHash)).isEqualTo(20);
+        assertThat(summarisedCount(tokenHash)).isEqualTo(5);
+    }
+
+    @Test
+    void aFloodedKeyGetsItsRowsPerMinuteAndOneSummaryForTheRestOfEachMinute() {
+        TokenHash tokenHash = Bindings.randomHash();
+        Instant minute = Bindings.T0.truncatedTo(ChronoUnit.MINUTES);
+        try (BufferedInterceptLog log = stores.interceptLog(1000, 3)) {
+            for (int i = 0; i < 10; i++) {
+                log.record(Bindings.intercept(tokenHash, "192.0.2." + (i % 4 + 1),
+                        minute.plusSeconds(5 + i)));
+            }
+            for (int i = 0; i < 4; i++) {
+                log.record(Bindings.intercept(tokenHash, "192.0.2.9",
+                        minute.plusSeconds(60 + i)));
+            }
+
+            assertThat(log.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(log.summarized()).isEqualTo(8);
+            assertThat(log.dropped()).isZero();
+        }
+
+        assertThat(rowCount(tokenHash)).isEqualTo(6);
+        List<Map<String, Object>> summaries = summaries(tokenHash);
+        assertThat(summaries).hasSize(2);
+        Map<String, Object> first = summaries.get(0);
+        assertThat(((Timestamp) first.get("minute")).toInstant()).isEqualTo(minute);
+        assertThat(first).containsEntry("intercepts", 7L).containsEntry("distinct_addresses", 4)
+                .containsEntry("hint", "sk-ab…wxyz");
+        assertThat(((Timestamp) first.get("first_at")).toInstant())
+                .isEqualTo(minute.plusSeconds(8));
+        assertThat(((Timestamp) first.get("last_at")).toInstant())
+                .isEqualTo(minute.plusSeconds(14));
+        assertThat(summaries.get(1)).containsEntry("intercepts", 1L)
+                .containsEntry("distinct_addresses", 1);
+    }
+
+    @Test
+    void summariesOfTwoReplicasForOneKeyAndMinuteAddUpInOneRow() {
+        TokenHash tokenHash = Bindings.randomHash();
+        try (BufferedInterceptLog first = stores.interceptLog(1000, 1);
+                BufferedInterceptLog second = stores.interceptLog(1000, 1)) {
+            for (int i = 0; i < 4; i++) {
+                first.record(Bindings.intercept(tokenHash, "192.0.2.1",
+                        Bindings.T0.plusMillis(i)));
+                second.record(Bindings.intercept(tokenHash, "192.0.2.2",
+                        Bindings.T0.plusMillis(10 + i)));
+            }
+            assertThat(first.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(second.flush(Duration.ofSeconds(10))).isTrue();
+        }
+
+        assertThat(rowCount(tokenHash)).isEqualTo(2);
+        List<Map<String, Object>> summaries = summaries(tokenHash);
+        assertThat(summaries).hasSize(1);
+        assertThat(summaries.get(0)).containsEntry("intercepts", 6L)
+                .containsEntry("distinct_addresses", 2);
+    }
+
+    @Test
+    void anInterceptThatFitsNeitherTheRowsNorTheSummariesIsDroppedAndCounted() throws Exception {
+        try (BufferedInterceptLog log = stores.interceptLog(1)) {
+            try (Connection blocker = TestDatabase.connect(config);
+                    Statement statement = blocker.createStatement()) {
+                blocker.setAutoCommit(false);
+                statement.execute("LOCK TABLE intercept_log, intercept_summary IN ACCESS "
+                        + "EXCLUSIVE MODE");
+
+                // One row, then one pending summary per further key up to the bound.
+                for (int i = 0; i < 10_002; i++) {
+                    log.record(Bindings.intercept(Bindings.randomHash(), "192.0.2.9",
+                            Bindings.T0));
+                }
+
+                assertThat(log.summarized()).isEqualTo(10_000);
+                assertThat(log.dropped()).isEqualTo(1);
+                blocker.rollback();
+            }
+            assertThat(log.flush(Duration.ofSeconds(30))).isTrue();
+        }
     }
 
     @Test
@@ -132,6 +215,24 @@ class PostgresInterceptLogIT {
         log.record(Bindings.intercept(Bindings.randomHash(), "192.0.2.1", Instant.now()));
 
         assertThat(log.dropped()).isEqualTo(1);
+    }
+
+    private static long summarisedCount(TokenHash tokenHash) {
+        return stores.jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT coalesce(sum(intercepts), 0) FROM intercept_summary "
+                        + "WHERE token_hash = :hash")
+                .bind("hash", tokenHash.hex())
+                .mapTo(Long.class)
+                .one());
+    }
+
+    private static List<Map<String, Object>> summaries(TokenHash tokenHash) {
+        return stores.jdbi().withHandle(handle -> handle.createQuery("""
+                SELECT minute, hint, intercepts, distinct_addresses, first_at, last_at
+                  FROM intercept_summary WHERE token_hash = :hash ORDER BY minute""")
+                .bind("hash", tokenHash.hex())
+                .mapToMap()
+                .list());
     }
 
     private static long rowCount(TokenHash tokenHash) {

@@ -176,6 +176,9 @@ public final class SentinelConfig {
             }
             if (SECRETS.contains(name)) {
                 value = "****";
+            } else if (name.equals("ALERT_WEBHOOK_URL")) {
+                // Chat webhooks carry their token in the path or query, not as a password.
+                value = webhookOrigin(value);
             } else if (URLS_WITH_CREDENTIALS.contains(name)) {
                 value = maskUrlPassword(value);
             }
@@ -204,6 +207,20 @@ public final class SentinelConfig {
             return url;
         }
         return url.substring(0, colon + 1) + "****" + url.substring(at);
+    }
+
+    /** Returns scheme, host and port of a webhook URL, and {@code /…} for the rest. */
+    private static String webhookOrigin(String url) {
+        try {
+            URI uri = new URI(url);
+            if (uri.getScheme() != null && uri.getHost() != null) {
+                return uri.getScheme() + "://" + uri.getHost()
+                        + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + "/…";
+            }
+        } catch (URISyntaxException e) {
+            // Not a URL: show nothing of it.
+        }
+        return "****";
     }
 
     private void validateSecrets() {

@@ -93,6 +93,16 @@ class SentinelConfigTest {
     }
 
     @Test
+    void theMaskedDescriptionShowsOnlyTheWebhooksOriginBecauseItsPathIsTheSecret() {
+        SentinelConfig config = SentinelConfig.load(Map.of(
+                "ALERT_WEBHOOK_URL", "https://oapi.dingtalk.com/robot/send?access_token=t0k3n",
+                "ALERT_WEBHOOK_FORMAT", "dingtalk"));
+
+        assertThat(config.describeMasked()).doesNotContain("t0k3n", "robot")
+                .contains("ALERT_WEBHOOK_URL=https://oapi.dingtalk.com/…");
+    }
+
+    @Test
     void aYamlFileGivesValuesAndTheEnvironmentWins(@TempDir Path folder) throws IOException {
         Path file = folder.resolve("sentinel.yaml");
         Files.writeString(file, """

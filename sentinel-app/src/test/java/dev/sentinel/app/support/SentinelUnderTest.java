@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sentinel.app.Sentinel;
 import dev.sentinel.app.config.SentinelConfig;
+import dev.sentinel.domain.credential.ApiKey;
+import dev.sentinel.domain.credential.TokenHash;
+import dev.sentinel.domain.credential.TokenHasher;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +36,7 @@ public final class SentinelUnderTest implements AutoCloseable {
     private final Map<String, String> environment;
     private final List<String> secrets;
     private final List<Sentinel> instances = new ArrayList<>();
+    private InstantSource clock = InstantSource.system();
 
     private SentinelUnderTest(String owner, boolean withRedis, Map<String, String> overrides,
             NewApiStandIn downstream) {
@@ -73,11 +79,115 @@ public final class SentinelUnderTest implements AutoCloseable {
         return test;
     }
 
+    /**
+     * Prepares a harness without starting an instance, so that a test can set a clock or
+     * reroute a store first; {@link #startInstance()} starts one.
+     *
+     * @param owner names the schema
+     * @param withRedis whether Sentinel uses Redis (the machine's, unless rerouted)
+     * @param overrides environment values that win over the harness's
+     */
+    public static SentinelUnderTest prepare(String owner, boolean withRedis,
+            Map<String, String> overrides) {
+        return new SentinelUnderTest(owner, withRedis, overrides, NewApiStandIn.start());
+    }
+
+    /** Sets the clock every instance started from now on reads. */
+    public SentinelUnderTest clock(InstantSource instances) {
+        this.clock = instances;
+        return this;
+    }
+
+    /** Makes instances reach PostgreSQL through a port of the test's (a relay). */
+    public SentinelUnderTest postgresThrough(int port) {
+        environment.put("DATABASE_URL", TestStores.databaseUrl(schema)
+                .replaceFirst("//[^/]+/", "//127.0.0.1:" + port + "/"));
+        return this;
+    }
+
+    /** Makes instances use another Redis (a dedicated server), under the same prefix. */
+    public SentinelUnderTest redisAt(String redisUrl) {
+        environment.put("REDIS_URL", redisUrl);
+        return this;
+    }
+
     /** Starts one more instance on the same stores: a second replica. */
     public Sentinel startInstance() {
-        Sentinel sentinel = Sentinel.start(SentinelConfig.load(environment));
+        Sentinel sentinel = Sentinel.start(SentinelConfig.load(environment), clock);
         instances.add(sentinel);
         return sentinel;
+    }
+
+    /** Returns the identity Sentinel stores for a raw key. */
+    public TokenHash tokenHash(String rawKey) {
+        return new TokenHasher(secrets.get(0)).identify(ApiKey.fromPasted(rawKey));
+    }
+
+    /** Returns a client of an instance's management port. */
+    public LoopbackClient management(Sentinel instance) {
+        return new LoopbackClient("127.0.0.1", new InetSocketAddress("127.0.0.1",
+                instance.managementPort()));
+    }
+
+    /** Returns an instance's meters, scraped now. */
+    public Scrape metrics(Sentinel instance) {
+        return Scrape.parse(management(instance).get("/metrics").body());
+    }
+
+    /** Returns an instance's {@code /health/ready} answer: status and JSON body. */
+    public LoopbackClient.Response readiness(Sentinel instance) {
+        return management(instance).get("/health/ready");
+    }
+
+    /** Returns whether an instance's readiness report shows a store in a state. */
+    public boolean storeIs(Sentinel instance, String store, String state) {
+        return readiness(instance).body().contains("\"" + store + "\":\"" + state + "\"");
+    }
+
+    /**
+     * Writes a binding straight into PostgreSQL, so that no cache has heard of it.
+     *
+     * @param rawKey the key
+     * @param cidr its one rule
+     */
+    public void insertBinding(String rawKey, String cidr) {
+        String address = cidr.substring(0, cidr.indexOf('/'));
+        try (Connection connection = TestStores.connect();
+                PreparedStatement statement = connection.prepareStatement("INSERT INTO "
+                        + schema + ".binding (token_hash, hint, rules, status, bound_at, "
+                        + "last_seen_at, last_ip) VALUES (?, ?, ARRAY[CAST(? AS cidr)], "
+                        + "'active', now(), now(), CAST(? AS inet))")) {
+            statement.setString(1, tokenHash(rawKey).hex());
+            statement.setString(2, ApiKey.fromPasted(rawKey).hint());
+            statement.setString(3, cidr);
+            statement.setString(4, address);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs one SQL statement in the test's schema (such as an admin's change). */
+    public void execute(String sql) {
+        try (Connection connection = TestStores.connect();
+                Statement statement = connection.createStatement()) {
+            statement.execute("SET search_path TO " + schema);
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Returns the result of a query that yields one number, as a long. */
+    public long queryLong(String sql) {
+        try (Connection connection = TestStores.connect();
+                PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Returns the first instance. */
@@ -108,6 +218,16 @@ public final class SentinelUnderTest implements AutoCloseable {
     /** Returns an admin API client from 127.0.0.1 to the first instance, logged in. */
     public AdminClient admin() {
         return admin("127.0.0.1", sentinel()).logIn();
+    }
+
+    /** Returns the Redis key prefix, or {@code null} without Redis. */
+    public String redisPrefix() {
+        return redisPrefix;
+    }
+
+    /** Returns every instance started, the first one first. */
+    public List<Sentinel> instances() {
+        return List.copyOf(instances);
     }
 
     /** Returns the schema. */
