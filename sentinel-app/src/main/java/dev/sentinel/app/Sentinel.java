@@ -16,6 +16,7 @@ import dev.sentinel.adapters.redis.RedisStores;
 import dev.sentinel.app.admin.AdminApi;
 import dev.sentinel.app.admin.AdminRoute;
 import dev.sentinel.app.config.SentinelConfig;
+import dev.sentinel.app.console.ConsoleRoutes;
 import dev.sentinel.app.http.ClientAddresses;
 import dev.sentinel.app.http.HealthRoutes;
 import dev.sentinel.app.http.JsonDirectHandler;
@@ -223,6 +224,8 @@ public final class Sentinel implements AutoCloseable {
     private static void publicRoutes(HttpRouting.Builder routing, AdminApi adminApi,
             ProxyHandler proxy) {
         HealthRoutes.publicRoutes(routing);
+        // The console before the admin API, whose /admin/* answers 404 for everything else.
+        ConsoleRoutes.fromClasspath().register(routing);
         // Before the catch-all: nothing under /admin is ever proxied.
         adminApi.register(routing);
         routing.any(proxy);
