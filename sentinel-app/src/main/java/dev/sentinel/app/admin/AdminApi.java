@@ -219,6 +219,12 @@ public final class AdminApi implements AutoCloseable {
                     e.getMessage());
             fail(response, 503, "store_unavailable", "the database is unavailable: try "
                     + "again shortly", requestId, Optional.of(Duration.ofSeconds(5)));
+        } catch (UncheckedIOException e) {
+            // The admin's connection broke (a download cancelled): nobody is left to answer.
+            LOG.log(Level.WARNING, "admin response broke off requestId={0} route={1} {2}: {3}",
+                    requestId, registered.route().method(), registered.route().path(),
+                    e.getMessage());
+            throw e;
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "admin request failed requestId=" + requestId + " route="
                     + registered.route().method() + " " + registered.route().path(), e);

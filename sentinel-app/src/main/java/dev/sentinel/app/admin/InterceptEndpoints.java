@@ -1,6 +1,7 @@
 package dev.sentinel.app.admin;
 
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.sentinel.adapters.admin.AdminAudit;
@@ -41,7 +42,10 @@ final class InterceptEndpoints {
     static final String[] COLUMNS = {"id", "at", "tokenHash", "hint", "clientIp",
         "boundRules", "method", "path", "userAgent", "reason"};
 
-    private static final CsvMapper CSV = new CsvMapper();
+    /** Quotes a cell only where CSV needs it, so plain values stay readable. */
+    private static final CsvMapper CSV = CsvMapper.builder()
+            .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+            .build();
     private static final CsvSchema SCHEMA = schema();
 
     private final InterceptQueries intercepts;

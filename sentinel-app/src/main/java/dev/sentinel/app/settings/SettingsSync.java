@@ -53,7 +53,7 @@ public final class SettingsSync implements AutoCloseable {
     }
 
     /**
-     * The settings in force and where each came from.
+     * The settings in force and where each came from. Immutable and thread-safe.
      *
      * @param settings the values
      * @param sources the source of each setting
@@ -156,7 +156,9 @@ public final class SettingsSync implements AutoCloseable {
                         ? (canonical.isEmpty() ? "(none)" : "(changed)") : canonical));
             }
             store.save(values, String.join(" ", described), actor);
-            reloadAfterChange();
+            Map<SettingField, Source> sources = new EnumMap<>(snapshot.sources());
+            changes.keySet().forEach(field -> sources.put(field, Source.ADMIN));
+            reloadAfterChange(new Snapshot(checked, sources));
             return snapshot;
         }
     }
@@ -174,7 +176,7 @@ public final class SettingsSync implements AutoCloseable {
         Objects.requireNonNull(actor, "actor");
         synchronized (lock) {
             store.remove(field.variable(), actor);
-            reloadAfterChange();
+            reloadAfterChange(snapshot);
             return snapshot;
         }
     }
@@ -189,10 +191,16 @@ public final class SettingsSync implements AutoCloseable {
         }
     }
 
-    private void reloadAfterChange() {
-        // The write just succeeded; a failing read now would be odd but must not undo it.
-        Map<String, String> stored = store.load();
-        putInForce(overlay(stored));
+    /**
+     * Reads back what is stored, which includes other replicas' concurrent changes. The write
+     * just succeeded, so should this read fail, the caller's change is still put in force.
+     */
+    private void reloadAfterChange(Snapshot fallback) {
+        try {
+            putInForce(overlay(store.load()));
+        } catch (StoreUnavailableException e) {
+            putInForce(fallback);
+        }
     }
 
     private Snapshot overlay(Map<String, String> stored) {
