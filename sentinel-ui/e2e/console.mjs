@@ -101,6 +101,9 @@ const browser = await chromium.launch({
   ],
 })
 const errors = []
+// Resource errors the current step expects (a refused token is answered 401, which the
+// browser logs as an error); empty everywhere else.
+const expected = []
 let exitCode = 0
 try {
   const context = await browser.newContext({
@@ -110,7 +113,7 @@ try {
   })
   context.setDefaultTimeout(STEP_TIMEOUT)
   const page = await context.newPage()
-  watch(page, errors)
+  watch(page, errors, expected)
   const hashPrefix = keyHash.substring(0, 12)
   const row = () =>
     page.locator(`[data-test=bindings-table] .el-table__body tr`).filter({ hasText: hashPrefix })
@@ -308,6 +311,24 @@ try {
   await step('a deep link survives a reload within the session', page, async () => {
     await page.goto(`${ui}audit`)
     await page.locator('[data-test=audit-page]').waitFor()
+  })
+
+  await step('a refused token returns to the login page, which says why', page, async () => {
+    expected.push(/status of 401/)
+    await page.evaluate(() => {
+      const stored = JSON.parse(sessionStorage.getItem('sentinel.admin.session'))
+      sessionStorage.setItem(
+        'sentinel.admin.session',
+        JSON.stringify({ ...stored, token: `${stored.token}x` }),
+      )
+    })
+    await page.goto(`${ui}bindings`)
+    await page.waitForURL(/\/login\?redirect=.*expired=1/)
+    await page.locator('[data-test=login-notice]', { hasText: 'session has ended' }).waitFor()
+    expected.pop()
+    await page.locator('[data-test=password]').fill(password)
+    await page.locator('[data-test=login]').click()
+    await page.waitForURL(/\/admin\/ui\/bindings$/)
   })
 
   await step('logging out ends the session', page, async () => {

@@ -13,7 +13,7 @@ const STORAGE_KEY = 'sentinel.admin.session'
  * reload of the tab but not the tab itself, and no other tab or later visit can read it.
  * It is never written to `localStorage`.
  */
-export function createSession(storage: Storage | undefined, now: () => number = Date.now) {
+export function createSession(storage: Storage | undefined, now: () => number = () => Date.now()) {
   const current = ref<StoredSession | null>(read())
 
   function read(): StoredSession | null {

@@ -61,3 +61,21 @@ describe('search and pasted keys', () => {
     expect(isApiKey('sk-ключ')).toBe(false)
   })
 })
+
+describe('the search form as an API query', () => {
+  it('sends only the chosen field, trimmed, a hash prefix in lower case', async () => {
+    const { toSearch } = await import('./useBindings')
+    expect(toSearch({ field: 'hashPrefix', text: ' ABC1 ', status: 'banned' })).toEqual({
+      hint: undefined,
+      hashPrefix: 'abc1',
+      ip: undefined,
+      status: 'banned',
+    })
+    expect(toSearch({ field: 'ip', text: '', status: '' })).toEqual({
+      hint: undefined,
+      hashPrefix: undefined,
+      ip: undefined,
+      status: undefined,
+    })
+  })
+})

@@ -1,4 +1,4 @@
-import { onBeforeUnmount, ref } from 'vue'
+import { onScopeDispose, ref } from 'vue'
 
 import { ApiError } from '@/api/http'
 import { login } from '@/api/session'
@@ -69,7 +69,7 @@ export function useLogin(initial: LoginNotice = { kind: 'none' }) {
     }
   }
 
-  onBeforeUnmount(stopTimer)
+  onScopeDispose(stopTimer)
 
   return { notice, submitting, submit }
 }
