@@ -24,6 +24,7 @@ import dev.sentinel.app.alert.AlertRecorder;
 import dev.sentinel.app.alert.AlertingInterceptLog;
 import dev.sentinel.app.alert.LiveAlertSettings;
 import dev.sentinel.app.config.SentinelConfig;
+import dev.sentinel.app.console.ConsoleRoutes;
 import dev.sentinel.app.http.ClientAddresses;
 import dev.sentinel.app.http.HealthRoutes;
 import dev.sentinel.app.http.JsonDirectHandler;
@@ -344,6 +345,8 @@ public final class Sentinel implements AutoCloseable {
             ProxyHandler proxy, WebSocketBridge webSockets) {
         routing.addFilter(webSockets.handshakeFilter());
         HealthRoutes.publicRoutes(routing);
+        // The console before the admin API, whose /admin/* answers 404 for everything else.
+        ConsoleRoutes.fromClasspath().register(routing);
         // Before the catch-all: nothing under /admin is ever proxied.
         adminApi.register(routing);
         routing.any(proxy);
