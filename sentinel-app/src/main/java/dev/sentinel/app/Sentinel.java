@@ -31,6 +31,7 @@ import dev.sentinel.app.http.JsonDirectHandler;
 import dev.sentinel.app.http.ManagementRoutes;
 import dev.sentinel.app.http.Refusals;
 import dev.sentinel.app.http.RequestIds;
+import dev.sentinel.app.observe.CompositeBridgeListener;
 import dev.sentinel.app.observe.CompositeGuardListener;
 import dev.sentinel.app.observe.CompositeStoreStateListener;
 import dev.sentinel.app.observe.LoggingBridgeListener;
@@ -38,6 +39,7 @@ import dev.sentinel.app.observe.LoggingGuardListener;
 import dev.sentinel.app.observe.LoggingStoreStateListener;
 import dev.sentinel.app.observe.MeteredBindingCache;
 import dev.sentinel.app.observe.MetricsAlertListener;
+import dev.sentinel.app.observe.MetricsBridgeListener;
 import dev.sentinel.app.observe.MetricsGuardListener;
 import dev.sentinel.app.observe.MetricsProxyListener;
 import dev.sentinel.app.observe.MetricsStoreStateListener;
@@ -254,7 +256,8 @@ public final class Sentinel implements AutoCloseable {
                 .downstreamUrl(config.downstreamUrl())
                 .connectTimeout(config.downstreamConnectTimeout())
                 .handshakeTimeout(config.downstreamIdleTimeout())
-                .listener(new LoggingBridgeListener())
+                .listener(CompositeBridgeListener.of(new LoggingBridgeListener(),
+                        new MetricsBridgeListener(metrics)))
                 .servedBySentinel(HealthRoutes::isOwnPath)
                 .build();
         started.add(webSockets);

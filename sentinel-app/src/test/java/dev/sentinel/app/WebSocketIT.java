@@ -10,9 +10,11 @@ import dev.sentinel.app.support.LoopbackClient;
 import dev.sentinel.app.support.LoopbackWebSocket;
 import dev.sentinel.app.support.LoopbackWebSocket.Answer;
 import dev.sentinel.app.support.LoopbackWebSocket.Received;
+import dev.sentinel.app.support.Poll;
 import dev.sentinel.app.support.RealtimeStandIn;
 import dev.sentinel.app.support.RealtimeStandIn.Closed;
 import dev.sentinel.app.support.RealtimeStandIn.Upgrade;
+import dev.sentinel.app.support.Scrape;
 import dev.sentinel.app.support.SentinelUnderTest;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -136,6 +138,40 @@ class WebSocketIT {
         assertThat(error.get("type").asText()).isEqualTo("sentinel_error");
         assertThat(refused.socket()).isNull();
         assertThat(realtime.upgrades()).isEmpty();
+    }
+
+    @Test
+    void bridgedConnectionsAndTheirBytesAreCountedLikeHttpRequests() {
+        String key = Keys.fresh();
+        Scrape before = sentinel.metrics(sentinel.sentinel());
+
+        Answer answer = LoopbackWebSocket.open(sentinel.from("127.0.0.2"), "/v1/realtime",
+                realtimeProtocols(key));
+        try (LoopbackWebSocket socket = answer.socket()) {
+            socket.sendText("x".repeat(1000));
+            assertThat(socket.next().text()).hasSize(1000);
+        }
+        LoopbackWebSocket.open(sentinel.from("127.0.0.3"), "/v1/realtime",
+                realtimeProtocols(key));
+
+        assertThat(Poll.until(Duration.ofSeconds(5), () -> {
+            Scrape after = sentinel.metrics(sentinel.sentinel());
+            return rise(before, after, "sentinel_websocket_connections_total",
+                    "event=opened") == 1
+                    // Earlier tests' connections may still be closing: at least ours.
+                    && rise(before, after, "sentinel_websocket_connections_total",
+                            "event=closed") >= 1
+                    && rise(before, after, "sentinel_websocket_bytes_total",
+                            "direction=client-to-downstream") >= 1000
+                    && rise(before, after, "sentinel_websocket_bytes_total",
+                            "direction=downstream-to-client") >= 1000
+                    && rise(before, after, "sentinel_requests_total",
+                            "outcome=intercepted") == 1;
+        })).as(sentinel.metrics(sentinel.sentinel()).text()).isTrue();
+    }
+
+    private static double rise(Scrape before, Scrape after, String name, String label) {
+        return after.value(name, label) - before.value(name, label);
     }
 
     @Test
