@@ -45,11 +45,18 @@ public record PostgresConfig(
     /** The schema unless told otherwise. */
     public static final String DEFAULT_SCHEMA = "public";
 
-    /** The pool size unless told otherwise. */
-    public static final int DEFAULT_POOL_SIZE = 10;
+    /**
+     * The pool size unless told otherwise. A burst of first uses needs several round trips
+     * each (find, insert, re-read); ten connections ran dry on a busy two-core machine.
+     */
+    public static final int DEFAULT_POOL_SIZE = 20;
 
-    /** How long a call waits for a pooled connection unless told otherwise. */
-    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * How long a call waits for a pooled connection unless told otherwise. A dead server is
+     * found by its failed connection attempts (which open the circuit at once), not by this
+     * wait, so it can cover a burst that queues for the pool.
+     */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
 
     /** The server-side statement limit unless told otherwise. */
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(3);
