@@ -2,6 +2,7 @@ package dev.sentinel.app.proxy;
 
 import dev.sentinel.app.http.ClientAddresses;
 import dev.sentinel.app.http.Refusals;
+import dev.sentinel.app.observe.LogText;
 import dev.sentinel.domain.RefusalCode;
 import dev.sentinel.domain.credential.CredentialExtraction;
 import dev.sentinel.domain.credential.CredentialExtractor;
@@ -148,8 +149,9 @@ public final class RequestScreen {
             Screening.Refused refused) {
         Objects.requireNonNull(refused, "refused");
         refused.detail().ifPresent(detail -> {
+            // A detail may quote the client's own header text.
             LOG.log(Level.INFO, "request refused requestId={0} code={1} detail={2}",
-                    refused.requestId(), refused.code().code(), detail);
+                    refused.requestId(), refused.code().code(), LogText.escape(detail));
             listener.refused(refused.code());
         });
         refusals.send(request, response, refused.code(), refused.requestId(),
