@@ -3,6 +3,7 @@ package dev.sentinel.app;
 import dev.sentinel.app.config.ConfigException;
 import dev.sentinel.app.config.SentinelConfig;
 import dev.sentinel.app.observe.OrderlyLogManager;
+import dev.sentinel.domain.SentinelException;
 import io.helidon.logging.common.LogConfig;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +40,18 @@ public final class Main {
             return;
         }
 
-        Sentinel sentinel = Sentinel.start(config);
+        Sentinel sentinel;
+        try {
+            sentinel = Sentinel.start(config);
+        } catch (SentinelException e) {
+            // A store that cannot be reached at start: one line saying which and why.
+            String cause = e.getCause() == null ? "" : rootCause(e);
+            System.err.println("sentinel: cannot start: " + e.getMessage()
+                    + (cause.isEmpty() || e.getMessage().contains(cause) ? "" : " (" + cause
+                    + ")"));
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.log(Level.INFO, "stopping");
@@ -49,5 +61,15 @@ public final class Main {
             OrderlyLogManager.sentinelStopped();
         }, "sentinel-shutdown"));
         stopped.await();
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : ": " + root.getMessage().lines()
+                .findFirst().orElse("");
+        return root.getClass().getSimpleName() + message;
     }
 }

@@ -1,5 +1,7 @@
 package dev.sentinel.app.config;
 
+import dev.sentinel.adapters.postgres.PostgresConfig;
+import dev.sentinel.adapters.redis.RedisConfig;
 import dev.sentinel.domain.binding.BindPrefixes;
 import dev.sentinel.domain.binding.ExemptPaths;
 import dev.sentinel.domain.credential.TokenHasher;
@@ -92,7 +94,10 @@ public final class SentinelConfig {
         managementPort = integer("SENTINEL_MANAGEMENT_PORT", 9016, 0, 65535,
                 "a port number from 0 to 65535");
         databaseUrl = settings.get("DATABASE_URL");
+        databaseUrl.ifPresent(url -> checked("DATABASE_URL", () ->
+                PostgresConfig.fromDatabaseUrl(url)));
         redisUrl = settings.get("REDIS_URL");
+        redisUrl.ifPresent(url -> checked("REDIS_URL", () -> RedisConfig.fromRedisUrl(url)));
         redisKeyPrefix = parsed("REDIS_KEY_PREFIX", "sentinel:", SentinelConfig::keyPrefix,
                 "1 to 64 letters, digits or . _ : -");
         dataDir = Path.of(settings.get("DATA_DIR").orElse("./data"));
@@ -253,6 +258,15 @@ public final class SentinelConfig {
                             + "secrets)");
                 }
             }
+        }
+    }
+
+    /** The stores' own parsers know their URLs; their messages name the variable already. */
+    private static void checked(String name, Runnable parse) {
+        try {
+            parse.run();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
         }
     }
 

@@ -69,6 +69,27 @@ class SentinelConfigTest {
     }
 
     @Test
+    void aMalformedStoreUrlIsAConfigurationErrorWithThePasswordMasked() {
+        // A bad DATABASE_URL got past validation and failed later with a stack trace.
+        Map<String, String> environment = new HashMap<>(Map.of(
+                "DATABASE_URL", "postgresql://app:hunter2@db:notaport/sentinel",
+                "SENTINEL_HMAC_SECRET", SECRET, "ADMIN_JWT_SECRET", SECRET,
+                "ADMIN_PASSWORD", "correct-horse"));
+
+        assertThatThrownBy(() -> SentinelConfig.load(environment))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("DATABASE_URL 'postgresql://app:****@db:notaport/")
+                .hasMessageNotContaining("hunter2");
+
+        environment.put("DATABASE_URL", "postgresql://app@db/sentinel");
+        environment.put("REDIS_URL", "redis://:redispass@cache:port");
+        assertThatThrownBy(() -> SentinelConfig.load(environment))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("REDIS_URL")
+                .hasMessageNotContaining("redispass");
+    }
+
+    @Test
     void aShortSecretIsRefusedWithoutRepeatingIt() {
         assertThatThrownBy(() -> SentinelConfig.load(Map.of("SENTINEL_HMAC_SECRET",
                 "tooshort-secret")))
