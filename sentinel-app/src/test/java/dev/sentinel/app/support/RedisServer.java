@@ -1,7 +1,6 @@
 package dev.sentinel.app.support;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +27,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server on a free port. */
     public static RedisServer start() throws IOException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        int port = RestartablePorts.free();
         RedisServer server = new RedisServer(port, Files.createTempFile("redis-it-", ".log"));
         server.startAgain();
         return server;

@@ -35,7 +35,8 @@ public final class TcpRelay implements AutoCloseable {
 
     /** Starts relaying a free loopback port to {@code host:port}. */
     public static TcpRelay start(String host, int port) throws IOException {
-        return new TcpRelay(new InetSocketAddress(host, port), listen(0));
+        return new TcpRelay(new InetSocketAddress(host, port),
+                listen(RestartablePorts.free()));
     }
 
     /** Returns the port clients connect to. */
