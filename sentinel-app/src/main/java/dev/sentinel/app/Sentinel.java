@@ -194,9 +194,10 @@ public final class Sentinel implements AutoCloseable {
             quota = LocalStores.bindQuota(clock);
             interceptCounter = LocalStores.interceptCounter();
         }
-        cache = new MeteredBindingCache(cache, metrics, clock, config::cacheTtl);
-
         LiveSettings settings = new LiveSettings(config);
+        cache = new MeteredBindingCache(cache, metrics, clock,
+                () -> settings.guardSettings().cacheFreshness());
+
         // Admins' stored changes are in force before the first request.
         PostgresAdmin admin = PostgresAdmin.on(postgres, clock);
         SettingsSync settingsSync = new SettingsSync(LiveSettings.fromEnvironment(config),

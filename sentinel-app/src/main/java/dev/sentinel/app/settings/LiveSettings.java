@@ -2,6 +2,7 @@ package dev.sentinel.app.settings;
 
 import dev.sentinel.app.config.SentinelConfig;
 import dev.sentinel.domain.guard.GuardSettings;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -49,10 +50,24 @@ public final class LiveSettings {
         current.set(Objects.requireNonNull(settings, "settings"));
     }
 
+    /**
+     * Returns how long a cached binding decides without PostgreSQL. With Redis, its entries
+     * are shared and evicted on every replica, so they may decide for {@code
+     * CACHE_TTL_SECONDS}. Without Redis the only cache is in this process, which no other
+     * replica's change reaches: it decides for {@code LOCAL_CACHE_MILLIS} at most, and keeps
+     * its entries longer only to stand in while PostgreSQL is down.
+     *
+     * @param config the start-up configuration
+     * @return the freshness the guard applies
+     */
+    static Duration cacheFreshness(SentinelConfig config) {
+        return config.redisUrl().isPresent() ? config.cacheTtl() : config.localCacheTtl();
+    }
+
     /** Returns what the binding guard reads, from the settings in force. */
     public GuardSettings guardSettings() {
         EffectiveSettings now = current.get();
         return new GuardSettings(now.bindPrefixes(), config.exemptPaths(),
-                now.bindsPerMinute(), now.failsafeMode(), config.cacheTtl());
+                now.bindsPerMinute(), now.failsafeMode(), cacheFreshness(config));
     }
 }
