@@ -193,6 +193,24 @@ class ProxyFidelityIT {
     }
 
     @Test
+    void aNonAsciiByteInThePathCannotSmuggleAQuery() {
+        // Helidon read 0xFF as U+FFFD and its client wrote that back as '?', so New API saw
+        // ?key=... that Sentinel never checked: a bound key passed from any address.
+        String key = Keys.fresh();
+        assertThat(sentinel.from("127.0.0.2").get("/v1/models?key=" + key).status())
+                .isEqualTo(200);
+        sentinel.downstream().clear();
+
+        byte[] request = ("GET /v1/models\u00ffkey=" + key + " HTTP/1.1\r\nHost: s\r\n"
+                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        Response response = sentinel.from("127.0.0.3").exchange(request);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).contains("\"code\":\"invalid_request\"");
+        assertThat(sentinel.downstream().received()).isEmpty();
+    }
+
+    @Test
     void anAbsoluteFormTargetIsRefusedNotForwarded() {
         Response response = sentinel.from("127.0.0.2").get("http://evil.example/v1/models");
 

@@ -107,6 +107,12 @@ public final class RequestScreen {
                     "the request target is not a path");
         }
 
+        // A byte the request line cannot carry would reach New API as a different target.
+        if (!RequestTarget.isForwardable(rawPath, rawQuery)) {
+            return refusedBefore(requestId, RefusalCode.INVALID_REQUEST,
+                    "the request target has a character that is not printable ASCII");
+        }
+
         // Preflights carry no key; New API's CORS layer answers them.
         if (method.equals(Method.OPTIONS.text())) {
             return new Screening.Admitted(requestId, client, connectionTokens, rawPath,
