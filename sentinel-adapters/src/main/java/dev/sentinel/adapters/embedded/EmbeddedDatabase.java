@@ -89,7 +89,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setPGStartupWait(STARTUP_WAIT)
                     .setRegisterShutdownHook(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
-                    // The library turns it off for tests; here the data must survive a crash.
+                    // The library starts the server with -F (fsync off) for tests; a later -c
+                    // wins, and here the data must survive a crash or a power loss.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "100")
                     .start();

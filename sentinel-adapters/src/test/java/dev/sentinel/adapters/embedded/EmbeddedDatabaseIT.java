@@ -16,6 +16,21 @@ class EmbeddedDatabaseIT {
     Path dataDir;
 
     @Test
+    void theEmbeddedServerSyncsItsWritesToDisk() {
+        // The library starts PostgreSQL with fsync off, for throwaway test databases; the
+        // embedded default then could lose or corrupt bindings on a crash or power loss.
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDir);
+                PostgresStores stores = PostgresStores.connect(database.config())) {
+            for (String setting : new String[] {"fsync", "full_page_writes",
+                "synchronous_commit"}) {
+                String value = stores.jdbi().withHandle(handle -> handle.createQuery(
+                        "SHOW " + setting).mapTo(String.class).one());
+                assertThat(value).as(setting).isEqualTo("on");
+            }
+        }
+    }
+
+    @Test
     void aBindingSurvivesAStopAndStartOnTheSameDataDirectory() {
         Binding created;
         try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDir);
