@@ -53,6 +53,7 @@ import dev.sentinel.app.secrets.GeneratedSecrets;
 import dev.sentinel.app.settings.LiveSettings;
 import dev.sentinel.app.settings.SettingsSync;
 import dev.sentinel.app.websocket.WebSocketBridge;
+import dev.sentinel.domain.SentinelException;
 import dev.sentinel.domain.alert.AlertPolicy;
 import dev.sentinel.domain.credential.CredentialExtractor;
 import dev.sentinel.domain.credential.TokenHasher;
@@ -300,6 +301,13 @@ public final class Sentinel implements AutoCloseable {
                 .build()
                 .start();
         started.add(server::stop);
+        // Helidon logs a listener that cannot bind and carries on without it.
+        if (server.port() < 0 || server.port(MANAGEMENT) < 0) {
+            throw new SentinelException("cannot listen on " + config.host() + " port "
+                    + (server.port() < 0 ? config.port() : config.managementPort())
+                    + " (" + (server.port() < 0 ? "SENTINEL_PORT" : "SENTINEL_MANAGEMENT_PORT")
+                    + "): is another process using it?");
+        }
         LOG.log(Level.INFO, "sentinel started port={0} managementPort={1} downstream={2} "
                         + "database={3} cache={4}", String.valueOf(server.port()),
                 String.valueOf(server.port(MANAGEMENT)), config.downstreamUrl(),

@@ -1,14 +1,18 @@
 package dev.sentinel.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sentinel.app.config.SentinelConfig;
 import dev.sentinel.app.support.Keys;
 import dev.sentinel.app.support.LogCapture;
 import dev.sentinel.app.support.LoopbackClient;
 import dev.sentinel.app.support.NewApiStandIn;
+import dev.sentinel.domain.SentinelException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -69,6 +73,25 @@ class EmbeddedDefaultIT {
         assertThat(secret).hasSizeGreaterThanOrEqualTo(32);
         assertThat(LogCapture.text()).contains("sentinel_hmac_secret").doesNotContain(secret)
                 .doesNotContain(Keys.body(key));
+    }
+
+    @Test
+    void aPortInUseStopsTheStartWithOneMessage() throws IOException {
+        // Helidon logged the bind failure and ran on without a listener: the process served
+        // nothing and never exited, so no supervisor restarted it.
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Map<String, String> environment = Map.of(
+                    "DOWNSTREAM_URL", downstream.url(),
+                    "SENTINEL_HOST", "127.0.0.1",
+                    "SENTINEL_PORT", String.valueOf(taken.getLocalPort()),
+                    "SENTINEL_MANAGEMENT_PORT", "0",
+                    "DATA_DIR", dataDir.toString());
+
+            assertThatThrownBy(() -> Sentinel.start(SentinelConfig.load(environment)))
+                    .isInstanceOf(SentinelException.class)
+                    .hasMessageContaining("port " + taken.getLocalPort())
+                    .hasMessageContaining("SENTINEL_PORT");
+        }
     }
 
     private static LoopbackClient client(String source, Sentinel sentinel) {

@@ -93,6 +93,10 @@ public final class SentinelConfig {
         port = integer("SENTINEL_PORT", 8016, 0, 65535, "a port number from 0 to 65535");
         managementPort = integer("SENTINEL_MANAGEMENT_PORT", 9016, 0, 65535,
                 "a port number from 0 to 65535");
+        if (port != 0 && port == managementPort) {
+            throw new ConfigException("SENTINEL_MANAGEMENT_PORT='" + managementPort + "' is "
+                    + "not valid: expected a port other than SENTINEL_PORT");
+        }
         databaseUrl = settings.get("DATABASE_URL");
         databaseUrl.ifPresent(url -> checked("DATABASE_URL", () ->
                 PostgresConfig.fromDatabaseUrl(url)));

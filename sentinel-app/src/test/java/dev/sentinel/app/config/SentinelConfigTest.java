@@ -49,6 +49,8 @@ class SentinelConfigTest {
         "DOWNSTREAM_URL|ftp://x|DOWNSTREAM_URL='ftp://x' is not valid: expected an http",
         "ALERT_WEBHOOK_FORMAT|teams|ALERT_WEBHOOK_FORMAT='teams' is not valid",
         "BIND_EXEMPT_PATHS|api/|BIND_EXEMPT_PATHS='api/' is not valid",
+        "SENTINEL_MANAGEMENT_PORT|8016|SENTINEL_MANAGEMENT_PORT='8016' is not valid: expected "
+                + "a port other than SENTINEL_PORT",
     })
     void aBadValueNamesTheVariableTheValueAndWhatWasExpected(String name, String value,
             String message) {
