@@ -233,6 +233,26 @@ class ProxyFidelityIT {
     }
 
     @Test
+    void anUnsupportedTransferCodingIsNotCalledAnInternalError() {
+        // Helidon's 501 for "gzip, chunked" reached clients as internal_error.
+        Response response = sentinel.from("127.0.0.2").exchange(("POST /v1/x HTTP/1.1\r\n"
+                + "Host: s\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.status()).isEqualTo(501);
+        assertThat(response.body()).contains("\"code\":\"not_implemented\"");
+        assertThat(sentinel.downstream().received()).isEmpty();
+    }
+
+    @Test
+    void anUnknownManagementPathIsNotFoundNotMalformed() {
+        Response response = sentinel.management(sentinel.sentinel()).get("/nothing-here");
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.body()).contains("\"code\":\"not_found\"");
+    }
+
+    @Test
     void optionsPreflightsPassWithoutADecision() {
         Response response = sentinel.from("127.0.0.2").exchange(LoopbackClient.request(
                 "OPTIONS", "/v1/chat/completions", new String[] {

@@ -7,6 +7,7 @@ import dev.sentinel.domain.binding.ExemptPaths;
 import dev.sentinel.domain.credential.TokenHasher;
 import dev.sentinel.domain.guard.FailsafeMode;
 import dev.sentinel.domain.net.Cidr;
+import dev.sentinel.domain.net.IpAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -89,7 +90,8 @@ public final class SentinelConfig {
     private SentinelConfig(Settings settings) {
         this.settings = settings;
         downstreamUrl = httpUrl("DOWNSTREAM_URL", "http://127.0.0.1:3000");
-        host = settings.get("SENTINEL_HOST").orElse("0.0.0.0");
+        host = parsed("SENTINEL_HOST", "0.0.0.0", SentinelConfig::listenAddress,
+                "an IP address of this machine such as 0.0.0.0, 127.0.0.1 or ::");
         port = integer("SENTINEL_PORT", 8016, 0, 65535, "a port number from 0 to 65535");
         managementPort = integer("SENTINEL_MANAGEMENT_PORT", 9016, 0, 65535,
                 "a port number from 0 to 65535");
@@ -104,7 +106,8 @@ public final class SentinelConfig {
         redisUrl.ifPresent(url -> checked("REDIS_URL", () -> RedisConfig.fromRedisUrl(url)));
         redisKeyPrefix = parsed("REDIS_KEY_PREFIX", "sentinel:", SentinelConfig::keyPrefix,
                 "1 to 64 letters, digits or . _ : -");
-        dataDir = Path.of(settings.get("DATA_DIR").orElse("./data"));
+        dataDir = Path.of(settings.get("DATA_DIR").orElse("./data")).toAbsolutePath()
+                .normalize();
         hmacSecret = settings.get("SENTINEL_HMAC_SECRET");
         trustedProxies = list("TRUSTED_PROXY_IPS", Cidr::parse,
                 "comma-separated CIDRs such as 172.28.0.0/16");
@@ -196,7 +199,7 @@ public final class SentinelConfig {
         StringBuilder line = new StringBuilder();
         shown.forEach((name, value) -> line.append(line.length() == 0 ? "" : " ")
                 .append(name).append('=').append(value));
-        return line.toString();
+        return line.length() == 0 ? "(nothing set: every default)" : line.toString();
     }
 
     /**
@@ -342,6 +345,13 @@ public final class SentinelConfig {
     private static String pathPrefix(String text) {
         if (!text.startsWith("/")) {
             throw new IllegalArgumentException("'" + text + "' does not start with /");
+        }
+        return text;
+    }
+
+    private static String listenAddress(String text) {
+        if (IpAddress.parse(text).isEmpty()) {
+            throw new IllegalArgumentException(text);
         }
         return text;
     }

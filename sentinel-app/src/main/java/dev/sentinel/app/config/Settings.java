@@ -21,6 +21,10 @@ import java.util.TreeMap;
  */
 final class Settings {
 
+    /** The settings that take a comma-separated list, and so a YAML list. */
+    private static final Set<String> LIST_NAMES = Set.of("TRUSTED_PROXY_IPS",
+            "BIND_EXEMPT_PATHS");
+
     private final Map<String, String> values;
 
     private Settings(Map<String, String> values) {
@@ -77,6 +81,10 @@ final class Settings {
                 throw new ConfigException("SENTINEL_CONFIG='" + path + "' has an unknown "
                         + "setting '" + field.getKey() + "': expected one of the variables "
                         + "listed in the README");
+            }
+            if (field.getValue().isArray() && !LIST_NAMES.contains(name)) {
+                throw new ConfigException("SENTINEL_CONFIG='" + path + "' sets " + name
+                        + " to a list: expected a single value");
             }
             result.put(name, scalarText(field.getValue(), name, path));
         }

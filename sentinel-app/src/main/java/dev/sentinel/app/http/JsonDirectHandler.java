@@ -77,7 +77,7 @@ public final class JsonDirectHandler implements DirectHandler {
         String requestId = requestIds.next();
         int status = answered.code();
         String code = codeOf(status);
-        if (status >= 500) {
+        if (status >= 500 && status != 501) {
             LOG.log(Level.WARNING, "request failed before routing requestId={0} status={1} "
                     + "event={2}", requestId, String.valueOf(status), eventType.name());
         }
@@ -97,7 +97,10 @@ public final class JsonDirectHandler implements DirectHandler {
 
     private static String codeOf(int status) {
         return switch (status) {
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
             case 413 -> "request_too_large";
+            case 501 -> "not_implemented";
             case 431 -> "request_header_fields_too_large";
             case 505 -> "http_version_not_supported";
             default -> status >= 500 ? "internal_error" : "invalid_request";
@@ -106,7 +109,10 @@ public final class JsonDirectHandler implements DirectHandler {
 
     private static String describe(int status) {
         return switch (status) {
+            case 404 -> "Not found";
+            case 405 -> "This method is not allowed here";
             case 413 -> "The request body is larger than this gateway accepts";
+            case 501 -> "This request uses a feature the gateway does not implement";
             case 431 -> "The request headers are larger than this gateway accepts";
             case 505 -> "This HTTP version is not supported";
             default -> status >= 500

@@ -56,6 +56,10 @@ public final class LoggingGuardListener implements GuardListener {
 
     @Override
     public void refused(AccessAttempt attempt, RefusalCode code) {
+        logSummaries();
+        if (!throttle.admit(subject(attempt) + " refused")) {
+            return;
+        }
         LOG.log(Level.INFO, "key refused key={0} hash={1} ip={2} code={3}", attempt.hint(),
                 attempt.tokenHash().prefix(12), attempt.clientIp(), code.code());
     }

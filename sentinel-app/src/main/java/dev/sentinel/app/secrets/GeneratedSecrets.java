@@ -1,7 +1,7 @@
 package dev.sentinel.app.secrets;
 
+import dev.sentinel.domain.SentinelException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -65,8 +65,9 @@ public final class GeneratedSecrets {
                     file.toAbsolutePath());
             return value;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep " + variable + " in " + file
-                    + ": set " + variable + " or make the data folder writable", e);
+            throw new SentinelException("cannot keep " + variable + " in " + file + " ("
+                    + e.getClass().getSimpleName() + "): set " + variable
+                    + " or make DATA_DIR writable", e);
         }
     }
 

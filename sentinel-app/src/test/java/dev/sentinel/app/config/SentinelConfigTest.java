@@ -49,6 +49,7 @@ class SentinelConfigTest {
         "DOWNSTREAM_URL|ftp://x|DOWNSTREAM_URL='ftp://x' is not valid: expected an http",
         "ALERT_WEBHOOK_FORMAT|teams|ALERT_WEBHOOK_FORMAT='teams' is not valid",
         "BIND_EXEMPT_PATHS|api/|BIND_EXEMPT_PATHS='api/' is not valid",
+        "SENTINEL_HOST|999.1.1.1|SENTINEL_HOST='999.1.1.1' is not valid: expected an IP address",
         "SENTINEL_MANAGEMENT_PORT|8016|SENTINEL_MANAGEMENT_PORT='8016' is not valid: expected "
                 + "a port other than SENTINEL_PORT",
     })
@@ -142,6 +143,17 @@ class SentinelConfigTest {
         assertThat(config.downstreamUrl().toString()).isEqualTo("http://new-api:3000");
         assertThat(config.bindPrefixes().v4()).isEqualTo(28);
         assertThat(config.trustedProxies()).hasSize(2);
+    }
+
+    @Test
+    void aYamlListForASingleValueSettingIsRefused(@TempDir Path folder) throws IOException {
+        // BIND_PREFIX_V4: [24] was silently read as 24.
+        Path file = folder.resolve("sentinel.yaml");
+        Files.writeString(file, "BIND_PREFIX_V4: [24]\n");
+
+        assertThatThrownBy(() -> SentinelConfig.load(Map.of("SENTINEL_CONFIG",
+                file.toString())))
+                .hasMessageContaining("sets BIND_PREFIX_V4 to a list");
     }
 
     @Test
