@@ -21,7 +21,8 @@ class PostgresConfigTest {
         assertThat(config.password()).isEqualTo("s3cret");
         assertThat(config.schema()).isEqualTo("public");
         assertThat(config.poolSize()).isEqualTo(PostgresConfig.DEFAULT_POOL_SIZE);
-        assertThat(config.connectionTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.connectionTimeout())
+                .isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test
