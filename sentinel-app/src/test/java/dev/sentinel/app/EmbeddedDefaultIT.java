@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sentinel.app.config.SentinelConfig;
+import dev.sentinel.app.support.AtRest;
 import dev.sentinel.app.support.Keys;
 import dev.sentinel.app.support.LogCapture;
 import dev.sentinel.app.support.LoopbackClient;
@@ -62,6 +63,7 @@ class EmbeddedDefaultIT {
         }
         String secret = Files.readString(dataDir.resolve("secrets/sentinel_hmac_secret"))
                 .strip();
+        AtRest.secret(secret);
 
         try (Sentinel second = Sentinel.start(SentinelConfig.load(environment))) {
             assertThat(client("127.0.0.3", second).get("/v1/models",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sentinel.app.Sentinel;
 import dev.sentinel.app.config.SentinelConfig;
+import dev.sentinel.app.support.AtRest;
 import dev.sentinel.app.support.LogCapture;
 import dev.sentinel.app.support.LoopbackClient;
 import dev.sentinel.app.support.LoopbackClient.Response;
@@ -38,6 +39,7 @@ class AdminEmbeddedIT {
             try (Sentinel first = Sentinel.start(SentinelConfig.load(environment))) {
                 String password = Files.readString(dataDir.resolve("secrets/admin_password"))
                         .strip();
+                AtRest.secret(password);
                 Response login = logIn(first, password);
                 assertThat(login.status()).isEqualTo(200);
                 token = login.body();
@@ -47,6 +49,7 @@ class AdminEmbeddedIT {
                     .strip();
             String jwtSecret = Files.readString(dataDir.resolve("secrets/admin_jwt_secret"))
                     .strip();
+            AtRest.secret(jwtSecret);
 
             try (Sentinel second = Sentinel.start(SentinelConfig.load(environment))) {
                 assertThat(logIn(second, password).status()).isEqualTo(200);

@@ -31,6 +31,8 @@ public final class AdminClient {
         Response response = logIn(password);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         token = json(response).get("token").asText();
+        // A session token is a credential like the password: it must not rest anywhere.
+        AtRest.secret(token);
         return this;
     }
 

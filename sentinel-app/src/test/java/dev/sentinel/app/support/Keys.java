@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes fresh model API keys the way New API does (48 letters and digits after {@code sk-})
- * and remembers every one handed out, so a test can prove that none of them was stored,
- * cached or logged.
+ * and remembers every one handed out (also for the scan after the whole run, see
+ * {@link AtRest}), so a test can prove that none of them was stored, cached or logged.
  */
 public final class Keys {
 
@@ -28,6 +28,7 @@ public final class Keys {
         }
         String value = key.toString();
         ISSUED.add(value);
+        AtRest.secret(value);
         return value;
     }
 

@@ -30,7 +30,9 @@ public final class LogCapture {
         root.addHandler(new Handler() {
             @Override
             public void publish(LogRecord record) {
-                CAPTURED.append(formatter.format(record));
+                String line = formatter.format(record);
+                CAPTURED.append(line);
+                AtRest.log(line);
             }
 
             @Override

@@ -77,6 +77,16 @@ public final class LoopbackClient {
         }
     }
 
+    /**
+     * Sends raw bytes on a socket {@link #connect()} opened earlier and reads one response,
+     * so that a test can open many connections first and send on all of them at once.
+     */
+    public static Response exchange(Socket socket, byte[] raw) throws IOException {
+        socket.getOutputStream().write(raw);
+        socket.getOutputStream().flush();
+        return readResponse(socket.getInputStream(), chunk -> { });
+    }
+
     /** Opens a socket from the source address; the caller owns it. */
     public Socket connect() throws IOException {
         Socket socket = new Socket();

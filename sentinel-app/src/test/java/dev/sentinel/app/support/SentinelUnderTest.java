@@ -46,6 +46,7 @@ public final class SentinelUnderTest implements AutoCloseable {
         this.downstream = downstream;
         this.secrets = List.of("hmac-" + UUID.randomUUID() + UUID.randomUUID(),
                 "admin-" + UUID.randomUUID(), "jwt-" + UUID.randomUUID() + UUID.randomUUID());
+        secrets.forEach(AtRest::secret);
         environment = new HashMap<>();
         environment.put("DOWNSTREAM_URL", downstream.url());
         environment.put("SENTINEL_HOST", "127.0.0.1");
@@ -281,7 +282,10 @@ public final class SentinelUnderTest implements AutoCloseable {
         }
     }
 
-    /** Stops every instance, scans for leaked secrets, and removes the test's data. */
+    /**
+     * Stops every instance, scans for leaked secrets, and removes the test's data (or, in a
+     * whole run, leaves it to the scan after the run).
+     */
     @Override
     public void close() {
         for (Sentinel instance : instances) {
@@ -294,9 +298,17 @@ public final class SentinelUnderTest implements AutoCloseable {
             assertThat(SecretScan.findLeaks(everything, schema, redisPrefix, LogCapture.text()))
                     .as("raw keys or secrets at rest").isEmpty();
         } finally {
-            TestStores.dropSchema(schema);
-            if (redisPrefix != null) {
-                RedisKeys.delete(redisPrefix);
+            if (AtRest.keepsData()) {
+                // The scan after the whole run reads them too, then removes them.
+                AtRest.keepSchema(schema);
+                if (redisPrefix != null) {
+                    AtRest.keepRedisPrefix(redisPrefix);
+                }
+            } else {
+                TestStores.dropSchema(schema);
+                if (redisPrefix != null) {
+                    RedisKeys.delete(redisPrefix);
+                }
             }
         }
     }

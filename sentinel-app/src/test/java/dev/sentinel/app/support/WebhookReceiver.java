@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -24,8 +25,11 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<String> accepted = new CopyOnWriteArrayList<>();
 
+    private final String token = "hook-" + UUID.randomUUID().toString().replace("-", "");
+
     private WebhookReceiver(HttpServer server) {
         this.server = server;
+        AtRest.secret(token);
     }
 
     /** Starts on a free loopback port. */
@@ -61,7 +65,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** Returns the URL, with a path that stands for a secret token. */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/t0ken";
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/" + token;
     }
 
     /** Makes the next requests fail with these statuses, in order. */

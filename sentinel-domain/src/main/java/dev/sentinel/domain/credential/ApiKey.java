@@ -2,6 +2,8 @@ package dev.sentinel.domain.credential;
 
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A model API key in canonical form: what New API would identify the token by.
@@ -10,6 +12,13 @@ import java.util.Objects;
  * {@link #toString()} shows only the hint, so a key cannot reach a log by accident.
  */
 public final class ApiKey {
+
+    /**
+     * What looks like a key in free text: {@code sk-} and 16 or more letters and digits, or
+     * a bare run of 32 or more (New API's keys have 48).
+     */
+    private static final Pattern KEY_SHAPED = Pattern.compile(
+            "(?<![A-Za-z0-9])[sS][kK]-([A-Za-z0-9]{16,})|([A-Za-z0-9]{32,})");
 
     private final String canonical;
     private final String hint;
@@ -59,6 +68,29 @@ public final class ApiKey {
                     + "expected sk- followed by ASCII letters and digits");
         }
         return key;
+    }
+
+    /**
+     * Replaces everything key-shaped in a text a client chose (a path, a user agent) by its
+     * hint, so that the text can be stored and logged: a client that puts its key where no
+     * key belongs still must not find it at rest.
+     *
+     * @param text the text
+     * @return the text with each key-shaped run replaced by a hint such as {@code sk-ab…wxyz}
+     */
+    public static String maskKeysIn(String text) {
+        Objects.requireNonNull(text, "text");
+        Matcher keyShaped = KEY_SHAPED.matcher(text);
+        if (!keyShaped.find()) {
+            return text;
+        }
+        StringBuilder masked = new StringBuilder(text.length());
+        do {
+            String body = keyShaped.group(1) != null ? keyShaped.group(1) : keyShaped.group(2);
+            keyShaped.appendReplacement(masked, Matcher.quoteReplacement(hintOf(body)));
+        } while (keyShaped.find());
+        keyShaped.appendTail(masked);
+        return masked.toString();
     }
 
     /** Returns the canonical key; only {@link TokenHasher} and tests should read it. */

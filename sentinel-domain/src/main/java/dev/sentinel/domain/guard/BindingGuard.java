@@ -6,6 +6,7 @@ import dev.sentinel.domain.binding.Binding;
 import dev.sentinel.domain.binding.BindingStatus;
 import dev.sentinel.domain.binding.Intercept;
 import dev.sentinel.domain.binding.InterceptReason;
+import dev.sentinel.domain.credential.TokenHash;
 import dev.sentinel.domain.net.Cidr;
 import dev.sentinel.domain.port.BindQuota;
 import dev.sentinel.domain.port.BindingCache;
@@ -17,6 +18,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -36,9 +39,18 @@ import java.util.function.Supplier;
  *       answer to {@link #settle}, and a 401 or no answer deletes that row again.</li>
  * </ol>
  *
- * <p>Thread-safe; it holds no per-request state.
+ * <p>Concurrent decisions for one key share one store call: the first request past the
+ * cache asks the store (and binds, when it may), the others wait for what it learned and
+ * are judged against that binding. Only when it learned nothing they can use (the key is
+ * still unbound because its path was exempt or its network's allowance spent) does each ask
+ * the store again.
+ *
+ * <p>Thread-safe; the only state it holds is the store calls in progress.
  */
 public final class BindingGuard {
+
+    /** How often a request waits for another's store call before it asks on its own. */
+    private static final int SHARED_ROUNDS = 3;
 
     private final BindingStore store;
     private final BindingCache cache;
@@ -48,6 +60,8 @@ public final class BindingGuard {
     private final InstantSource clock;
     private final Supplier<GuardSettings> settings;
     private final GuardListener listener;
+    private final ConcurrentHashMap<TokenHash, CompletableFuture<Resolution>> flights =
+            new ConcurrentHashMap<>();
 
     private BindingGuard(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "store");
@@ -82,19 +96,53 @@ public final class BindingGuard {
             return judge(attempt, cached.get().binding(), now);
         }
 
+        // A burst of one key (a client's first requests) asks the store once, not once each.
+        for (int round = 0; round < SHARED_ROUNDS; round++) {
+            CompletableFuture<Resolution> flight = new CompletableFuture<>();
+            CompletableFuture<Resolution> running =
+                    flights.putIfAbsent(attempt.tokenHash(), flight);
+            if (running == null) {
+                return lead(attempt, current, now, cached, flight);
+            }
+            Resolution shared = running.join();
+            if (!(shared instanceof Resolution.Unbound)) {
+                return follow(attempt, current, now, cached, shared);
+            }
+        }
+
+        // The key stayed unbound while others looked: an exempt path or a spent allowance
+        // of their network says nothing about this request's.
+        return decide(attempt, current, now, cached, new CompletableFuture<>());
+    }
+
+    /**
+     * Decides for the request that asks the store on behalf of every concurrent request of
+     * its key, and hands them what it learned, also when it fails.
+     */
+    private Verdict lead(AccessAttempt attempt, GuardSettings current, Instant now,
+            Optional<BindingCache.Cached> cached, CompletableFuture<Resolution> flight) {
+        try {
+            return decide(attempt, current, now, cached, flight);
+        } finally {
+            flights.remove(attempt.tokenHash(), flight);
+            flight.complete(new Resolution.Unbound());
+        }
+    }
+
+    /** Decides from the store; reports what it learned to {@code learned}. */
+    private Verdict decide(AccessAttempt attempt, GuardSettings current, Instant now,
+            Optional<BindingCache.Cached> cached, CompletableFuture<Resolution> learned) {
         // The store is the authority; a stale entry only stands in while it is down.
         Optional<Binding> stored;
         try {
             stored = store.find(attempt.tokenHash());
         } catch (StoreUnavailableException e) {
-            if (cached.isPresent()) {
-                listener.staleEntryUsed(attempt);
-                return judge(attempt, cached.get().binding(), now);
-            }
-            return failsafe(attempt, current, e);
+            learned.complete(new Resolution.Unavailable(e));
+            return fallBack(attempt, current, now, cached, e);
         }
         if (stored.isPresent()) {
             cache.put(stored.get());
+            learned.complete(new Resolution.InForce(stored.get()));
             return judge(attempt, stored.get(), now);
         }
 
@@ -103,7 +151,28 @@ public final class BindingGuard {
             listener.passedUnbound(attempt);
             return new Verdict.PassUnbound();
         }
-        return firstUse(attempt, current, now);
+        return firstUse(attempt, current, now, learned);
+    }
+
+    /** Decides a request that waited for another's store call, from what that call found. */
+    private Verdict follow(AccessAttempt attempt, GuardSettings current, Instant now,
+            Optional<BindingCache.Cached> cached, Resolution shared) {
+        return switch (shared) {
+            case Resolution.InForce inForce -> judge(attempt, inForce.binding(), now);
+            case Resolution.Unavailable down -> fallBack(attempt, current, now, cached,
+                    down.cause());
+            case Resolution.Unbound unbound -> throw new IllegalStateException(
+                    "an unbound key is decided by its own request");
+        };
+    }
+
+    private Verdict fallBack(AccessAttempt attempt, GuardSettings current, Instant now,
+            Optional<BindingCache.Cached> cached, StoreUnavailableException cause) {
+        if (cached.isPresent()) {
+            listener.staleEntryUsed(attempt);
+            return judge(attempt, cached.get().binding(), now);
+        }
+        return failsafe(attempt, current, cause);
     }
 
     /**
@@ -146,7 +215,8 @@ public final class BindingGuard {
         undo(bind.binding(), Objects.requireNonNull(why, "why"));
     }
 
-    private Verdict firstUse(AccessAttempt attempt, GuardSettings current, Instant now) {
+    private Verdict firstUse(AccessAttempt attempt, GuardSettings current, Instant now,
+            CompletableFuture<Resolution> learned) {
         Cidr network = current.bindPrefixes().networkOf(attempt.clientIp());
 
         // One network may not claim keys wholesale; its bound keys keep working.
@@ -169,8 +239,10 @@ public final class BindingGuard {
             outcome = store.bindIfAbsent(candidate);
         } catch (StoreUnavailableException e) {
             refund(grant);
+            learned.complete(new Resolution.Unavailable(e));
             return failsafe(attempt, current, e);
         }
+        learned.complete(new Resolution.InForce(outcome.binding()));
         if (!outcome.created()) {
             refund(grant);
             cache.put(outcome.binding());
@@ -237,6 +309,22 @@ public final class BindingGuard {
     private static boolean isFresh(BindingCache.Cached entry, Instant now,
             GuardSettings current) {
         return entry.cachedAt().plus(current.cacheFreshness()).isAfter(now);
+    }
+
+    /** What a store call learned about a key, handed to the requests that waited for it. */
+    private sealed interface Resolution {
+
+        /** The key's binding: found, just created, or created by another replica first. */
+        record InForce(Binding binding) implements Resolution {
+        }
+
+        /** The store could not answer. */
+        record Unavailable(StoreUnavailableException cause) implements Resolution {
+        }
+
+        /** The key is unbound and stays so for now. */
+        record Unbound() implements Resolution {
+        }
     }
 
     /** Collects the guard's ports. Not thread-safe; build once at start. */

@@ -7,6 +7,7 @@ import dev.sentinel.domain.port.BindingStore;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,7 +21,9 @@ final class InMemoryBindingStore implements BindingStore {
     private final AtomicLong ids = new AtomicLong();
     final AtomicInteger reads = new AtomicInteger();
     final AtomicInteger inserts = new AtomicInteger();
+    final AtomicInteger bindCalls = new AtomicInteger();
     private volatile boolean down;
+    private volatile CountDownLatch gate = new CountDownLatch(0);
     private volatile boolean insertsFail;
     private volatile Binding racer;
 
@@ -30,6 +33,13 @@ final class InMemoryBindingStore implements BindingStore {
 
     void comeBack() {
         down = false;
+    }
+
+    /** Every later read waits, after it is counted, until the returned latch is opened. */
+    CountDownLatch holdReads() {
+        CountDownLatch held = new CountDownLatch(1);
+        gate = held;
+        return held;
     }
 
     /** Reads keep working, but every insert times out. */
@@ -64,13 +74,20 @@ final class InMemoryBindingStore implements BindingStore {
 
     @Override
     public Optional<Binding> find(TokenHash tokenHash) {
-        failIfDown();
         reads.incrementAndGet();
+        try {
+            gate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("the in-memory read was interrupted", e);
+        }
+        failIfDown();
         return Optional.ofNullable(rows.get(tokenHash));
     }
 
     @Override
     public FirstUse bindIfAbsent(Binding candidate) {
+        bindCalls.incrementAndGet();
         failIfDown();
         if (insertsFail) {
             throw new StoreUnavailableException("the in-memory insert timed out", null);
