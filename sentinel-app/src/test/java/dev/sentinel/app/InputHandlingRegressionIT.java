@@ -159,6 +159,18 @@ class InputHandlingRegressionIT {
         assertThat(response.body()).contains("bound to another network");
     }
 
+    @Test
+    void anAuthorityFormTargetGets400NotA500() throws Exception {
+        // CONNECT host:port reached Helidon's path matchers, which failed on a target that
+        // is not a path with an internal error.
+        String answer = rawExchange("CONNECT evil.example:443 HTTP/1.1\r\nHost: s\r\n"
+                + "Authorization: Bearer " + Keys.fresh() + "\r\n\r\n", false);
+
+        assertThat(answer).startsWith("HTTP/1.1 400");
+        assertThat(answer).contains("\"code\":\"invalid_request\"");
+        assertThat(sentinel.downstream().received()).isEmpty();
+    }
+
     /** Sends text and reads until the server closes or 5 s pass; returns what came back. */
     private static String rawExchange(String request, boolean closeAfter) throws Exception {
         try (Socket socket = sentinel.from("127.0.0.2").connect()) {
