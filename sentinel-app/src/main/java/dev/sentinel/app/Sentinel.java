@@ -29,6 +29,7 @@ import dev.sentinel.app.http.ClientAddresses;
 import dev.sentinel.app.http.HealthRoutes;
 import dev.sentinel.app.http.JsonDirectHandler;
 import dev.sentinel.app.http.ManagementRoutes;
+import dev.sentinel.app.http.OriginFormFilter;
 import dev.sentinel.app.http.Refusals;
 import dev.sentinel.app.http.RequestIds;
 import dev.sentinel.app.observe.CompositeBridgeListener;
@@ -288,7 +289,8 @@ public final class Sentinel implements AutoCloseable {
                 .addProtocol(http1)
                 .addProtocol(webSockets.protocolConfig())
                 .addConnectionSelector(webSockets.connectionSelector(http1))
-                .routing(routing -> publicRoutes(routing, adminApi, proxy, webSockets))
+                .routing(routing -> publicRoutes(routing, adminApi, proxy, webSockets,
+                        new OriginFormFilter(refusals, requestIds)))
                 .putSocket(MANAGEMENT, socket -> socket
                         .host(config.host())
                         .port(config.managementPort())
@@ -370,7 +372,8 @@ public final class Sentinel implements AutoCloseable {
     }
 
     private static void publicRoutes(HttpRouting.Builder routing, AdminApi adminApi,
-            ProxyHandler proxy, WebSocketBridge webSockets) {
+            ProxyHandler proxy, WebSocketBridge webSockets, OriginFormFilter originForm) {
+        routing.addFilter(originForm);
         routing.addFilter(webSockets.handshakeFilter());
         HealthRoutes.publicRoutes(routing);
         // The console before the admin API, whose /admin/* answers 404 for everything else.

@@ -44,6 +44,13 @@ final class Messages {
     private Messages() {
     }
 
+    /** Returns the message for a banned key, which keeps the code access_denied. */
+    static String banned(boolean chinese) {
+        return chinese
+                ? "此 API 密钥已被管理员封禁，无法使用"
+                : "This API key has been banned by an administrator and cannot be used";
+    }
+
     /** Returns the message for a refusal in the language the client prefers. */
     static String of(RefusalCode code, boolean chinese) {
         return (chinese ? CHINESE : ENGLISH).get(code);

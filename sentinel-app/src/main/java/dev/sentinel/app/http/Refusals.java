@@ -3,6 +3,7 @@ package dev.sentinel.app.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sentinel.domain.RefusalCode;
+import dev.sentinel.domain.binding.InterceptReason;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerRequestHeaders;
 import io.helidon.http.Status;
@@ -38,10 +39,30 @@ public final class Refusals {
      */
     public void send(ServerRequest request, ServerResponse response, RefusalCode code,
             String requestId, Optional<Duration> retryAfter) {
+        send(request, response, code, requestId, retryAfter, Optional.empty());
+    }
+
+    /**
+     * Answers a request with a refusal that may be an intercept, whose reason the message
+     * names: a banned key is told so, not sent looking for another network.
+     *
+     * @param request the request, for its language and origin
+     * @param response the response, not yet sent
+     * @param code the refusal
+     * @param requestId the id also written to logs
+     * @param retryAfter when to try again, for 429 and 503
+     * @param interceptReason why a bound key was stopped; empty for other refusals
+     */
+    public void send(ServerRequest request, ServerResponse response, RefusalCode code,
+            String requestId, Optional<Duration> retryAfter,
+            Optional<InterceptReason> interceptReason) {
         ServerRequestHeaders headers = request.headers();
         boolean chinese = Messages.prefersChinese(
                 headers.first(HeaderNames.ACCEPT_LANGUAGE).orElse(null));
-        String message = Messages.of(code, chinese) + " (request id: " + requestId + ")";
+        String text = interceptReason.filter(InterceptReason.BANNED::equals).isPresent()
+                ? Messages.banned(chinese)
+                : Messages.of(code, chinese);
+        String message = text + " (request id: " + requestId + ")";
 
         response.status(Status.create(code.httpStatus()));
         response.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
@@ -51,6 +72,27 @@ public final class Refusals {
                 Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000))));
         allowBrowsersToRead(headers, response);
         response.send(body(message, code.code()));
+    }
+
+    /**
+     * Answers a request with an error that is no refusal of the key, such as a body larger
+     * than the gateway accepts.
+     *
+     * @param request the request, for its origin
+     * @param response the response, not yet sent
+     * @param status the status
+     * @param code the machine-readable code
+     * @param message the English message
+     * @param requestId the id also written to logs
+     */
+    public void send(ServerRequest request, ServerResponse response, Status status, String code,
+            String message, String requestId) {
+        response.status(status);
+        response.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        response.header(HeaderNames.CACHE_CONTROL, "no-store");
+        response.header(RequestIds.HEADER, requestId);
+        allowBrowsersToRead(request.headers(), response);
+        response.send(body(message + " (request id: " + requestId + ")", code));
     }
 
     /**

@@ -8,13 +8,19 @@ import dev.sentinel.domain.credential.CredentialExtractor;
 import dev.sentinel.domain.credential.TokenHasher;
 import dev.sentinel.domain.guard.BindingGuard;
 import dev.sentinel.domain.net.ForwardingHeaders;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -165,14 +171,16 @@ public final class ProxyHandler implements Handler {
     private static void streamRequestBody(ServerRequest request, OutputStream body)
             throws IOException {
         byte[] buffer = new byte[BUFFER_SIZE];
-        try (InputStream in = request.content().inputStream()) {
-            int read;
-            while ((read = readClientBody(in, buffer)) >= 0) {
-                if (read > 0) {
-                    body.write(buffer, 0, read);
-                }
+        // Not closed when a read fails: closing reads on to the body's end, and after a
+        // framing error that end may never come.
+        InputStream in = request.content().inputStream();
+        int read;
+        while ((read = readClientBody(in, buffer)) >= 0) {
+            if (read > 0) {
+                body.write(buffer, 0, read);
             }
         }
+        in.close();
         // Closing completes the body; reached only when the client's body ended cleanly.
         body.close();
     }
@@ -254,10 +262,10 @@ public final class ProxyHandler implements Handler {
 
     private void unanswered(ServerRequest request, ServerResponse response, RuntimeException e,
             String requestId) {
-        // The client's own upload broke, not New API: there is nobody left to answer.
+        // The client's own upload broke, not New API.
         if (causedBy(e, ClientBodyBroken.class)) {
-            listener.streamBroken(describe(e));
-            throw e;
+            clientBodyFailed(request, response, e, requestId);
+            return;
         }
         RefusalCode code = timedOut(e)
                 ? RefusalCode.DOWNSTREAM_TIMEOUT
@@ -266,6 +274,60 @@ public final class ProxyHandler implements Handler {
                 requestId, code.code(), describe(e));
         listener.downstreamFailed(code);
         refusals.send(request, response, code, requestId, Optional.empty());
+    }
+
+    /**
+     * Ends a request whose body could not be read: too large (413) or badly framed (400) is
+     * answered, since the client still listens; a client that went away is closed on. One
+     * log line either way: it is the client's doing, not a failure of Sentinel.
+     */
+    private void clientBodyFailed(ServerRequest request, ServerResponse response,
+            RuntimeException e, String requestId) {
+        Optional<RequestException> framing = framingError(e);
+        if (framing.isEmpty() || response.isSent()) {
+            LOG.log(Level.INFO, "client body broke off requestId={0} cause={1}", requestId,
+                    describe(e));
+            listener.streamBroken(describe(e));
+            throw new CloseConnectionException("the client's request body broke off", e);
+        }
+
+        boolean tooLarge = framing.get().status().code() == Status.REQUEST_ENTITY_TOO_LARGE_413
+                .code();
+        LOG.log(Level.INFO, "client body refused requestId={0} status={1} cause={2}",
+                requestId, tooLarge ? "413" : "400", describe(e));
+        // The rest of the body cannot be read past a framing error: the connection must end.
+        response.header(HeaderValues.CONNECTION_CLOSE);
+        if (tooLarge) {
+            refusals.send(request, response, Status.REQUEST_ENTITY_TOO_LARGE_413,
+                    "request_too_large", "The request body is larger than this gateway accepts",
+                    requestId);
+        } else {
+            refusals.send(request, response, RefusalCode.INVALID_REQUEST, requestId,
+                    Optional.empty());
+        }
+    }
+
+    /**
+     * Returns Helidon's complaint about the body's framing, if that is why it broke: a
+     * chunk size that is no number counts too. A body that merely ended early is no
+     * complaint but a client gone.
+     */
+    private static Optional<RequestException> framingError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RequestException requestException) {
+                return Optional.of(requestException);
+            }
+            if (t instanceof DataReader.InsufficientDataAvailableException) {
+                return Optional.empty();
+            }
+            if (t instanceof IllegalArgumentException) {
+                return Optional.of(RequestException.builder()
+                        .type(DirectHandler.EventType.BAD_REQUEST)
+                        .message("malformed chunk")
+                        .build());
+            }
+        }
+        return Optional.empty();
     }
 
     private static List<String> values(io.helidon.http.Headers headers, HeaderName name) {

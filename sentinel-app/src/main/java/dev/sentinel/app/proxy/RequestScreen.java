@@ -132,9 +132,9 @@ public final class RequestScreen {
                 found.key().hint(), client, method, rawPath,
                 headers.first(HeaderNames.USER_AGENT).orElse(""));
         Verdict verdict = guard.check(attempt);
-        if (verdict instanceof Verdict.Intercept) {
+        if (verdict instanceof Verdict.Intercept intercept) {
             return new Screening.Refused(requestId, RefusalCode.ACCESS_DENIED, Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(), Optional.of(intercept.reason()));
         }
         if (verdict instanceof Verdict.Refuse refuse) {
             return new Screening.Refused(requestId, refuse.code(), refuse.retryAfter(),
@@ -161,7 +161,7 @@ public final class RequestScreen {
             listener.refused(refused.code());
         });
         refusals.send(request, response, refused.code(), refused.requestId(),
-                refused.retryAfter());
+                refused.retryAfter(), refused.interceptReason());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.sentinel.app.proxy;
 
 import dev.sentinel.domain.RefusalCode;
+import dev.sentinel.domain.binding.InterceptReason;
 import dev.sentinel.domain.guard.Verdict;
 import dev.sentinel.domain.net.IpAddress;
 import java.time.Duration;
@@ -62,9 +63,12 @@ public sealed interface Screening {
      * @param code the refusal
      * @param retryAfter when to try again (429, 503)
      * @param detail why, for the log; empty when the guard refused (it logs for itself)
+     * @param interceptReason why the guard stopped a bound key, which the client is told;
+     *         empty for every other refusal
      */
     record Refused(String requestId, RefusalCode code, Optional<Duration> retryAfter,
-            Optional<String> detail) implements Screening {
+            Optional<String> detail, Optional<InterceptReason> interceptReason)
+            implements Screening {
 
         /** Checks the parts. */
         public Refused {
@@ -72,6 +76,13 @@ public sealed interface Screening {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(retryAfter, "retryAfter");
             Objects.requireNonNull(detail, "detail");
+            Objects.requireNonNull(interceptReason, "interceptReason");
+        }
+
+        /** A refusal that is no intercept. */
+        public Refused(String requestId, RefusalCode code, Optional<Duration> retryAfter,
+                Optional<String> detail) {
+            this(requestId, code, retryAfter, detail, Optional.empty());
         }
     }
 }

@@ -3,15 +3,19 @@ package dev.sentinel.app.websocket;
 import dev.sentinel.app.http.Refusals;
 import dev.sentinel.app.http.RequestIds;
 import dev.sentinel.app.proxy.RequestScreen;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.helidon.webserver.websocket.WsConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -78,10 +82,41 @@ public final class WebSocketBridge implements AutoCloseable {
      * @return the selector
      */
     public ServerConnectionSelector connectionSelector(Http1Config http1) {
-        return Http1ConnectionSelector.builder()
+        return new EveryConnection(Http1ConnectionSelector.builder()
                 .config(http1)
                 .addUpgrader(upgrader)
-                .build();
+                .build());
+    }
+
+    /**
+     * Claims every connection for HTTP/1.1, the only protocol the public port speaks.
+     * Helidon's selector claims only a first line ending in {@code HTTP/1.1} and CRLF; with
+     * more than one selector on a listener, an HTTP/1.0 or bare-LF request then matched none
+     * and was dropped without an answer. Claimed here, Helidon's parser answers it (505 for
+     * HTTP/1.0, 400 otherwise).
+     */
+    private record EveryConnection(ServerConnectionSelector http1)
+            implements ServerConnectionSelector {
+
+        @Override
+        public int bytesToIdentifyConnection() {
+            return 0;
+        }
+
+        @Override
+        public Support supports(BufferData data) {
+            return Support.SUPPORTED;
+        }
+
+        @Override
+        public Set<String> supportedApplicationProtocols() {
+            return http1.supportedApplicationProtocols();
+        }
+
+        @Override
+        public ServerConnection connection(ConnectionContext ctx) {
+            return http1.connection(ctx);
+        }
     }
 
     /**

@@ -8,18 +8,19 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A downstream as lenient as New API's Go server about the request target: it records each
- * request line byte for byte and answers {@code 200 {}}. The JDK's HTTP server refuses
- * targets that {@code java.net.URI} cannot parse (such as {@code [} in a query), which New
- * API accepts.
+ * request head byte for byte, reads past its body and answers {@code 200 {}}. The JDK's
+ * HTTP server refuses targets that {@code java.net.URI} cannot parse (such as {@code [} in
+ * a query), which New API accepts.
  */
 public final class RawDownstream implements AutoCloseable {
 
     private final ServerSocket server;
-    private final List<String> requestLines = new CopyOnWriteArrayList<>();
+    private final List<String> heads = new CopyOnWriteArrayList<>();
 
     private RawDownstream(ServerSocket server) {
         this.server = server;
@@ -38,7 +39,17 @@ public final class RawDownstream implements AutoCloseable {
 
     /** Returns the request lines received, as ISO-8859-1 text. */
     public List<String> requestLines() {
-        return List.copyOf(requestLines);
+        return heads.stream().map(head -> head.substring(0, head.indexOf("\r\n"))).toList();
+    }
+
+    /** Returns each request's line and headers as received, as ISO-8859-1 text. */
+    public List<String> heads() {
+        return List.copyOf(heads);
+    }
+
+    /** Forgets the requests received so far. */
+    public void clear() {
+        heads.clear();
     }
 
     @Override
@@ -65,7 +76,10 @@ public final class RawDownstream implements AutoCloseable {
                 if (head == null) {
                     return;
                 }
-                requestLines.add(head.substring(0, head.indexOf("\r\n")));
+                heads.add(head);
+                if (!skipBody(in, head)) {
+                    return;
+                }
                 socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: "
                         + "application/json\r\nContent-Length: 2\r\n\r\n{}")
                         .getBytes(StandardCharsets.ISO_8859_1));
@@ -73,6 +87,54 @@ public final class RawDownstream implements AutoCloseable {
         } catch (IOException e) {
             // The proxy closed its pooled connection.
         }
+    }
+
+    /** Reads past a body framed by length or chunks; false when the stream ended first. */
+    private static boolean skipBody(InputStream in, String head) throws IOException {
+        String lower = head.toLowerCase(Locale.ROOT);
+        if (lower.contains("\r\ntransfer-encoding: chunked")) {
+            while (true) {
+                String size = readLine(in);
+                if (size == null) {
+                    return false;
+                }
+                int semicolon = size.indexOf(';');
+                long length = Long.parseLong((semicolon < 0 ? size : size.substring(0,
+                        semicolon)).strip(), 16);
+                if (length == 0) {
+                    String trailer;
+                    do {
+                        trailer = readLine(in);
+                    } while (trailer != null && !trailer.isEmpty());
+                    return trailer != null;
+                }
+                in.skipNBytes(length);
+                if (readLine(in) == null) {
+                    return false;
+                }
+            }
+        }
+        int at = lower.indexOf("\r\ncontent-length:");
+        if (at >= 0) {
+            int end = lower.indexOf("\r\n", at + 2);
+            long length = Long.parseLong(lower.substring(at + 17, end).strip());
+            return in.readNBytes((int) length).length == length;
+        }
+        return true;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                int end = line.length() > 0 && line.charAt(line.length() - 1) == '\r'
+                        ? line.length() - 1 : line.length();
+                return line.substring(0, end);
+            }
+            line.append((char) b);
+        }
+        return null;
     }
 
     private static String readHead(InputStream in) throws IOException {
