@@ -12,9 +12,11 @@ import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.webclient.api.ClientConnection;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -60,6 +62,7 @@ public final class ProxyHandler implements Handler {
 
     private final RequestScreen screen;
     private final Http1Client downstream;
+    private final DownstreamConnections connections;
     private final DownstreamTarget target;
     private final Duration idleTimeout;
     private final Refusals refusals;
@@ -74,6 +77,7 @@ public final class ProxyHandler implements Handler {
      * @param hasher how to identify keys
      * @param guard the binding decision
      * @param downstream a client for New API
+     * @param connections the connections to New API the client uses
      * @param downstreamUrl New API's base URL
      * @param idleTimeout the longest downstream silence tolerated
      * @param refusals how to answer a refused request
@@ -81,11 +85,12 @@ public final class ProxyHandler implements Handler {
      * @param listener hears outcomes the guard does not see
      */
     public ProxyHandler(ClientAddresses clientAddresses, CredentialExtractor extractor,
-            TokenHasher hasher, BindingGuard guard, Http1Client downstream, URI downstreamUrl,
-            Duration idleTimeout, Refusals refusals, RequestIds requestIds,
-            ProxyListener listener) {
+            TokenHasher hasher, BindingGuard guard, Http1Client downstream,
+            DownstreamConnections connections, URI downstreamUrl, Duration idleTimeout,
+            Refusals refusals, RequestIds requestIds, ProxyListener listener) {
         this(new RequestScreen(clientAddresses, extractor, hasher, guard, refusals, listener),
-                downstream, downstreamUrl, idleTimeout, refusals, requestIds, listener);
+                downstream, connections, downstreamUrl, idleTimeout, refusals, requestIds,
+                listener);
     }
 
     /**
@@ -93,17 +98,19 @@ public final class ProxyHandler implements Handler {
      *
      * @param screen the check every proxied request passes, shared with WebSocket handshakes
      * @param downstream a client for New API
+     * @param connections the connections to New API the client uses
      * @param downstreamUrl New API's base URL
      * @param idleTimeout the longest downstream silence tolerated
      * @param refusals how to answer a request New API could not answer
      * @param requestIds where request ids come from
      * @param listener hears outcomes the guard does not see
      */
-    public ProxyHandler(RequestScreen screen, Http1Client downstream, URI downstreamUrl,
-            Duration idleTimeout, Refusals refusals, RequestIds requestIds,
-            ProxyListener listener) {
+    public ProxyHandler(RequestScreen screen, Http1Client downstream,
+            DownstreamConnections connections, URI downstreamUrl, Duration idleTimeout,
+            Refusals refusals, RequestIds requestIds, ProxyListener listener) {
         this.screen = screen;
         this.downstream = downstream;
+        this.connections = connections;
         this.target = new DownstreamTarget(downstreamUrl);
         this.idleTimeout = idleTimeout;
         this.refusals = refusals;
@@ -142,12 +149,20 @@ public final class ProxyHandler implements Handler {
         });
 
         long started = System.nanoTime();
+        ClientConnection connection = null;
         HttpClientResponse answer;
         try {
+            connection = connections.take();
+            call.connection(connection);
             answer = request.content().hasEntity()
                     ? call.outputStream(body -> streamRequestBody(request, body))
                     : call.request();
         } catch (RuntimeException e) {
+            // The request may be half-sent (an upload that broke off): New API would wait
+            // for the rest on this connection, and the next request must not be sent there.
+            if (connection != null) {
+                connection.closeResource();
+            }
             screen.settleUnanswered(admitted, "no answer: " + describe(e));
             unanswered(request, response, e, requestId);
             return;
@@ -254,10 +269,11 @@ public final class ProxyHandler implements Handler {
 
     private void unanswered(ServerRequest request, ServerResponse response, RuntimeException e,
             String requestId) {
-        // The client's own upload broke, not New API: there is nobody left to answer.
+        // The client's own upload broke, not New API: there is nobody left to answer, and
+        // Helidon closes the client's connection quietly for this exception.
         if (causedBy(e, ClientBodyBroken.class)) {
             listener.streamBroken(describe(e));
-            throw e;
+            throw new CloseConnectionException("the client's request body broke off", e);
         }
         RefusalCode code = timedOut(e)
                 ? RefusalCode.DOWNSTREAM_TIMEOUT
