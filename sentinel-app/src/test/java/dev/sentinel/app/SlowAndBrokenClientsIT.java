@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,6 +143,83 @@ class SlowAndBrokenClientsIT {
         assertThat(downstream.openConnections()).isLessThanOrEqualTo(openBefore);
     }
 
+    @Test
+    void aClientThatStopsReadingDoesNotMakeSentinelHoldTheAnswerInMemory() throws Exception {
+        long length = 256L * 1024 * 1024;
+        long writtenBefore = downstream.largeBytesWritten();
+        try (Socket socket = sentinel.from("127.0.0.4").connect()) {
+            socket.getOutputStream().write(("GET /large/" + length + " HTTP/1.1\r\nHost: s\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            assertThat(readHead(in)).startsWith("HTTP/1.1 200 ");
+            byte[] buffer = new byte[64 * 1024];
+            long received = Math.max(0, in.read(buffer));
+
+            // The client reads nothing more; New API can only write what the sockets hold.
+            long stalled = waitUntilSteady(() -> downstream.largeBytesWritten() - writtenBefore);
+            long heapWhileStalled = usedHeap();
+            LOG.log(System.Logger.Level.INFO, "slow reader stalledAtBytes={0} of={1} "
+                    + "usedHeapMiB={2}", stalled, length, heapWhileStalled / (1024 * 1024));
+            assertThat(stalled).as("bytes New API got rid of while the client read nothing")
+                    .isLessThan(64L * 1024 * 1024);
+
+            // Helidon leaves closing to the client, so the body's length marks its end.
+            int read;
+            while (received < length && (read = in.read(buffer)) >= 0) {
+                received += read;
+            }
+            assertThat(received).isEqualTo(length);
+        }
+    }
+
+    @Test
+    void clientsSendingTheirHeadersAByteEveryTwoSecondsDoNotHoldUpOthers() throws Exception {
+        int slowClients = 50;
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < slowClients; i++) {
+                Socket socket = sentinel.from("127.0.0.5").connect();
+                socket.getOutputStream().write("GET /v1/models HTTP/1.1\r\nHost: s\r\nX-Slow: "
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                slow.add(socket);
+            }
+            long slowestAnswer = 0;
+            int answered = 0;
+            for (int round = 0; round < 3; round++) {
+                for (Socket socket : slow) {
+                    socket.getOutputStream().write('a');
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                while (System.nanoTime() < deadline) {
+                    long sent = System.nanoTime();
+                    Response response = sentinel.from("127.0.0.6").get("/v1/models");
+                    slowestAnswer = Math.max(slowestAnswer, System.nanoTime() - sent);
+                    assertThat(response.status()).isEqualTo(200);
+                    answered++;
+                    Thread.sleep(50);
+                }
+            }
+            int threadsDuring = ManagementFactory.getThreadMXBean().getThreadCount();
+            int stillOpen = 0;
+            for (Socket socket : slow) {
+                socket.setSoTimeout(1);
+                stillOpen += stillOpenWithoutAnswer(socket) ? 1 : 0;
+            }
+            LOG.log(System.Logger.Level.INFO, "slow header clients={0} stillOpenAfter6s={1} "
+                    + "normalAnswers={2} slowestNormalMillis={3} platformThreads={4}->{5}",
+                    slowClients, stillOpen, answered, slowestAnswer / 1_000_000, threadsBefore,
+                    threadsDuring);
+            assertThat(slowestAnswer).isLessThan(Duration.ofSeconds(1).toNanos());
+            assertThat(threadsDuring - threadsBefore).as("platform threads added")
+                    .isLessThan(10);
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
     /** Sends an upload's head and part of its body, waits until it reached New API, leaves. */
     private static void abortUpload(String framing, byte[] partialBody) throws IOException {
         int headsBefore = downstream.heads();
@@ -154,6 +234,47 @@ class SlowAndBrokenClientsIT {
                     () -> downstream.heads() > headsBefore))
                     .as("the upload reached the downstream").isTrue();
         }
+    }
+
+    /** Polls a growing figure until it stops growing for half a second; returns it. */
+    private static long waitUntilSteady(LongSupplier figure)
+            throws InterruptedException {
+        long last = -1;
+        long now = figure.getAsLong();
+        for (int i = 0; i < 40 && now != last; i++) {
+            Thread.sleep(500);
+            last = now;
+            now = figure.getAsLong();
+        }
+        return now;
+    }
+
+    private static long usedHeap() {
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    /** Returns whether a socket is still open and nothing was answered on it. */
+    private static boolean stillOpenWithoutAnswer(Socket socket) throws IOException {
+        try {
+            socket.getInputStream().read();
+            // A byte or the end of the stream: answered or cut off.
+            return false;
+        } catch (SocketTimeoutException e) {
+            return true;
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.write(b);
+            if (head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                break;
+            }
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** Returns one whole chunk of a chunked body: size line, data, line end. */
