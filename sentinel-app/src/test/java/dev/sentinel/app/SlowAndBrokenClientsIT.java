@@ -82,6 +82,11 @@ class SlowAndBrokenClientsIT {
         assertThat(served.requestLine()).startsWith("POST /v1/embeddings ");
         assertThat(served.complete()).isTrue();
         assertThat(served.bodyBytes()).isEqualTo("{\"input\":\"x\"}".length());
+
+        // Clean exchanges still share one kept-alive connection.
+        assertThat(sentinel.from("127.0.0.2").get("/v1/models").status()).isEqualTo(200);
+        assertThat(downstream.requests().getLast().connection())
+                .isEqualTo(served.connection());
     }
 
     @Test
