@@ -46,6 +46,7 @@ import dev.sentinel.app.observe.MetricsProxyListener;
 import dev.sentinel.app.observe.MetricsStoreStateListener;
 import dev.sentinel.app.observe.Readiness;
 import dev.sentinel.app.observe.SentinelMetrics;
+import dev.sentinel.app.proxy.DownstreamConnections;
 import dev.sentinel.app.proxy.ProxyHandler;
 import dev.sentinel.app.proxy.ProxyListener;
 import dev.sentinel.app.proxy.RequestScreen;
@@ -65,6 +66,7 @@ import dev.sentinel.domain.port.BindingCache;
 import dev.sentinel.domain.port.InterceptCounter;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.webclient.api.Proxy;
+import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -101,6 +103,8 @@ public final class Sentinel implements AutoCloseable {
     private static final Duration ARCHIVE_INTERVAL = Duration.ofHours(1);
     private static final int ALERT_QUEUE_CAPACITY = 10_000;
     private static final int ALERT_HISTORY_BUFFER = 10_000;
+    /** Idle keep-alive connections kept to New API; Helidon's client keeps as many. */
+    private static final int DOWNSTREAM_IDLE_CONNECTIONS = 256;
 
     private final List<AutoCloseable> started;
     private final WebServer server;
@@ -241,7 +245,11 @@ public final class Sentinel implements AutoCloseable {
                 Optional.ofNullable(redisForReadiness).map(RedisStores::state),
                 settings.current().failsafeMode()), metrics);
 
-        Http1Client downstream = downstreamClient(config);
+        WebClient downstreamClient = downstreamClient(config);
+        Http1Client downstream = downstreamClient.client(Http1Client.PROTOCOL);
+        DownstreamConnections connections = new DownstreamConnections(config.downstreamUrl(),
+                downstreamClient, DOWNSTREAM_IDLE_CONNECTIONS);
+        started.add(connections);
         RequestIds requestIds = new RequestIds();
         ClientAddresses clientAddresses = new ClientAddresses(
                 new ClientIpResolver(config.trustedProxies()));
@@ -250,8 +258,9 @@ public final class Sentinel implements AutoCloseable {
         ProxyListener proxyMetrics = new MetricsProxyListener(metrics);
         RequestScreen screen = new RequestScreen(clientAddresses, new CredentialExtractor(),
                 hasher, guard, refusals, proxyMetrics);
-        ProxyHandler proxy = new ProxyHandler(screen, downstream, config.downstreamUrl(),
-                config.downstreamIdleTimeout(), refusals, requestIds, proxyMetrics);
+        ProxyHandler proxy = new ProxyHandler(screen, downstream, connections,
+                config.downstreamUrl(), config.downstreamIdleTimeout(), refusals, requestIds,
+                proxyMetrics);
         WebSocketBridge webSockets = WebSocketBridge.builder()
                 .screen(screen)
                 .refusals(refusals)
@@ -393,8 +402,8 @@ public final class Sentinel implements AutoCloseable {
         };
     }
 
-    private static Http1Client downstreamClient(SentinelConfig config) {
-        return Http1Client.builder()
+    private static WebClient downstreamClient(SentinelConfig config) {
+        return WebClient.builder()
                 .baseUri(config.downstreamUrl())
                 // The default proxy is the JVM's system proxy, which would add headers.
                 .proxy(Proxy.noProxy())

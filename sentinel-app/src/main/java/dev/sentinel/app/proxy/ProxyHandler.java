@@ -17,6 +17,7 @@ import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
+import io.helidon.webclient.api.ClientConnection;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
@@ -66,6 +67,7 @@ public final class ProxyHandler implements Handler {
 
     private final RequestScreen screen;
     private final Http1Client downstream;
+    private final DownstreamConnections connections;
     private final DownstreamTarget target;
     private final Duration idleTimeout;
     private final Refusals refusals;
@@ -80,6 +82,7 @@ public final class ProxyHandler implements Handler {
      * @param hasher how to identify keys
      * @param guard the binding decision
      * @param downstream a client for New API
+     * @param connections the connections to New API the client uses
      * @param downstreamUrl New API's base URL
      * @param idleTimeout the longest downstream silence tolerated
      * @param refusals how to answer a refused request
@@ -87,11 +90,12 @@ public final class ProxyHandler implements Handler {
      * @param listener hears outcomes the guard does not see
      */
     public ProxyHandler(ClientAddresses clientAddresses, CredentialExtractor extractor,
-            TokenHasher hasher, BindingGuard guard, Http1Client downstream, URI downstreamUrl,
-            Duration idleTimeout, Refusals refusals, RequestIds requestIds,
-            ProxyListener listener) {
+            TokenHasher hasher, BindingGuard guard, Http1Client downstream,
+            DownstreamConnections connections, URI downstreamUrl, Duration idleTimeout,
+            Refusals refusals, RequestIds requestIds, ProxyListener listener) {
         this(new RequestScreen(clientAddresses, extractor, hasher, guard, refusals, listener),
-                downstream, downstreamUrl, idleTimeout, refusals, requestIds, listener);
+                downstream, connections, downstreamUrl, idleTimeout, refusals, requestIds,
+                listener);
     }
 
     /**
@@ -99,17 +103,19 @@ public final class ProxyHandler implements Handler {
      *
      * @param screen the check every proxied request passes, shared with WebSocket handshakes
      * @param downstream a client for New API
+     * @param connections the connections to New API the client uses
      * @param downstreamUrl New API's base URL
      * @param idleTimeout the longest downstream silence tolerated
      * @param refusals how to answer a request New API could not answer
      * @param requestIds where request ids come from
      * @param listener hears outcomes the guard does not see
      */
-    public ProxyHandler(RequestScreen screen, Http1Client downstream, URI downstreamUrl,
-            Duration idleTimeout, Refusals refusals, RequestIds requestIds,
-            ProxyListener listener) {
+    public ProxyHandler(RequestScreen screen, Http1Client downstream,
+            DownstreamConnections connections, URI downstreamUrl, Duration idleTimeout,
+            Refusals refusals, RequestIds requestIds, ProxyListener listener) {
         this.screen = screen;
         this.downstream = downstream;
+        this.connections = connections;
         this.target = new DownstreamTarget(downstreamUrl);
         this.idleTimeout = idleTimeout;
         this.refusals = refusals;
@@ -148,12 +154,20 @@ public final class ProxyHandler implements Handler {
         });
 
         long started = System.nanoTime();
+        ClientConnection connection = null;
         HttpClientResponse answer;
         try {
+            connection = connections.take();
+            call.connection(connection);
             answer = request.content().hasEntity()
                     ? call.outputStream(body -> streamRequestBody(request, body))
                     : call.request();
         } catch (RuntimeException e) {
+            // The request may be half-sent (an upload that broke off): New API would wait
+            // for the rest on this connection, and the next request must not be sent there.
+            if (connection != null) {
+                connection.closeResource();
+            }
             screen.settleUnanswered(admitted, "no answer: " + describe(e));
             unanswered(request, response, e, requestId);
             return;
