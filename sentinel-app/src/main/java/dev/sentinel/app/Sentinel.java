@@ -49,6 +49,7 @@ import dev.sentinel.app.observe.SentinelMetrics;
 import dev.sentinel.app.proxy.DownstreamConnections;
 import dev.sentinel.app.proxy.ProxyHandler;
 import dev.sentinel.app.proxy.ProxyListener;
+import dev.sentinel.app.proxy.ProxyTransport;
 import dev.sentinel.app.proxy.RequestScreen;
 import dev.sentinel.app.retention.ArchiveJob;
 import dev.sentinel.app.secrets.GeneratedSecrets;
@@ -64,8 +65,6 @@ import dev.sentinel.domain.net.ClientIpResolver;
 import dev.sentinel.domain.port.BindQuota;
 import dev.sentinel.domain.port.BindingCache;
 import dev.sentinel.domain.port.InterceptCounter;
-import io.helidon.common.socket.SocketOptions;
-import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServer;
@@ -287,14 +286,11 @@ public final class Sentinel implements AutoCloseable {
                 storeStates(postgres, redis), interceptLog, clientAddresses, requestIds, clock));
         started.add(adminApi);
 
-        WebServer server = WebServer.builder()
+        WebServer server = ProxyTransport.listener(WebServer.builder(),
+                        config.maxRequestBodyBytes())
                 .host(config.host())
                 .port(config.port())
-                .maxPayloadSize(config.maxRequestBodyBytes())
                 .directHandlers(JsonDirectHandler.all(requestIds))
-                .connectionOptions(options -> options.tcpNoDelay(true))
-                // Streams may run for minutes; give them time to finish on shutdown.
-                .shutdownGracePeriod(Duration.ofSeconds(10))
                 .addProtocol(http1)
                 .addProtocol(webSockets.protocolConfig())
                 .addConnectionSelector(webSockets.connectionSelector(http1))
@@ -403,22 +399,8 @@ public final class Sentinel implements AutoCloseable {
     }
 
     private static WebClient downstreamClient(SentinelConfig config) {
-        return WebClient.builder()
-                .baseUri(config.downstreamUrl())
-                // The default proxy is the JVM's system proxy, which would add headers.
-                .proxy(Proxy.noProxy())
-                .followRedirects(false)
-                .sendExpectContinue(false)
-                .connectTimeout(config.downstreamConnectTimeout())
-                .readTimeout(config.downstreamIdleTimeout())
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(config.downstreamConnectTimeout())
-                        .readTimeout(config.downstreamIdleTimeout())
-                        .tcpNoDelay(true)
-                        .build())
-                .shareConnectionCache(false)
-                .servicesDiscoverServices(false)
-                .build();
+        return ProxyTransport.downstreamWebClient(config.downstreamUrl(),
+                config.downstreamConnectTimeout(), config.downstreamIdleTimeout());
     }
 
     /** Returns the public port (useful when configured as 0). */
