@@ -1,8 +1,10 @@
 package dev.sentinel.app;
 
+import static dev.sentinel.app.support.AdminClient.json;
 import static dev.sentinel.app.support.AdminClient.quote;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sentinel.app.support.AdminClient;
 import dev.sentinel.app.support.Keys;
 import dev.sentinel.app.support.LogCapture;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * reach neither PostgreSQL, Redis nor the log, whatever Sentinel answers.
  *
  * <p>An admin who pasted a whole key into the key filter of an intercept export left it raw
- * in the audit row of the export. Audit rows now keep a hint of anything key-shaped.
+ * in the audit row of the export, and one pasted into a binding's note stayed in the note.
+ * Audit rows and notes now keep a hint of anything key-shaped.
  */
 class KeysInOddPlacesIT {
 
@@ -65,6 +68,25 @@ class KeysInOddPlacesIT {
             assertThat(status).isBetween(200, 499);
         }
         assertThat(SecretScan.findLeaks(List.of(key, other), sentinel.schema(),
+                sentinel.redisPrefix(), LogCapture.text())).isEmpty();
+    }
+
+    @Test
+    void aKeyPastedIntoABindingsNoteIsKeptAsItsHint() {
+        String bound = Keys.fresh();
+        String pasted = Keys.fresh();
+        assertThat(sentinel.from("127.0.61.3").get("/v1/models", "Authorization: Bearer "
+                + bound).status()).isEqualTo(200);
+        AdminClient admin = sentinel.admin();
+        String hash = json(admin.post("/admin/api/keys/lookup", "{\"key\":" + quote(bound)
+                + "}")).get("tokenHash").asText();
+
+        JsonNode noted = json(admin.put("/admin/api/bindings/" + hash + "/note",
+                "{\"note\":" + quote("customer sent " + pasted + " by mail") + "}"));
+
+        assertThat(noted.get("note").asText()).isEqualTo("customer sent "
+                + FirstUseIT.hint(pasted) + " by mail");
+        assertThat(SecretScan.findLeaks(List.of(pasted), sentinel.schema(),
                 sentinel.redisPrefix(), LogCapture.text())).isEmpty();
     }
 
