@@ -2,12 +2,14 @@ package dev.sentinel.adapters.postgres;
 
 import dev.sentinel.adapters.admin.Actor;
 import dev.sentinel.domain.binding.Binding;
+import dev.sentinel.domain.credential.ApiKey;
 import java.time.Instant;
 import org.jdbi.v3.core.Handle;
 
 /**
  * Writes audit rows, inside whatever transaction the handle is in, so a change and its
- * record commit together.
+ * record commit together. Target and detail may quote what an admin typed (a filter, a
+ * value), and an admin may paste a key anywhere: key-shaped text is stored as its hint.
  *
  * <p>Thread-safe: stateless.
  */
@@ -29,9 +31,10 @@ final class AuditRows {
         handle.createUpdate(INSERT)
                 .bind("at", SqlText.timestamp(at))
                 .bind("action", SqlText.storable(action, MAX_ACTION_LENGTH))
-                .bind("target", SqlText.storable(target, MAX_TARGET_LENGTH))
+                .bind("target", SqlText.storable(ApiKey.maskKeysIn(target), MAX_TARGET_LENGTH))
                 .bind("adminIp", actor.address().toString())
-                .bind("detail", SqlText.storable(detail, MAX_DETAIL_LENGTH))
+                .bind("detail", SqlText.storable(ApiKey.maskKeysIn(detail),
+                        MAX_DETAIL_LENGTH))
                 .execute();
     }
 

@@ -238,6 +238,8 @@ final class BindingEndpoints {
                         + "character: expected text");
             }
         });
-        return note;
+
+        // A key pasted into a note would rest in the database: it is kept as its hint.
+        return note.map(ApiKey::maskKeysIn);
     }
 }

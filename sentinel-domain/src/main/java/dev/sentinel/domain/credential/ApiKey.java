@@ -15,7 +15,8 @@ public final class ApiKey {
 
     /**
      * What looks like a key in free text: {@code sk-} and 16 or more letters and digits, or
-     * a bare run of 32 or more (New API's keys have 48).
+     * a bare run of 32 or more (New API's keys have 48) that is not all hex digits (a hash
+     * or an id: keys are drawn from the whole alphabet).
      */
     private static final Pattern KEY_SHAPED = Pattern.compile(
             "(?<![A-Za-z0-9])[sS][kK]-([A-Za-z0-9]{16,})|([A-Za-z0-9]{32,})");
@@ -87,7 +88,10 @@ public final class ApiKey {
         StringBuilder masked = new StringBuilder(text.length());
         do {
             String body = keyShaped.group(1) != null ? keyShaped.group(1) : keyShaped.group(2);
-            keyShaped.appendReplacement(masked, Matcher.quoteReplacement(hintOf(body)));
+            boolean hexOnly = keyShaped.group(1) == null && body.chars().allMatch(
+                    c -> Character.digit(c, 16) >= 0);
+            keyShaped.appendReplacement(masked, Matcher.quoteReplacement(hexOnly
+                    ? body : hintOf(body)));
         } while (keyShaped.find());
         keyShaped.appendTail(masked);
         return masked.toString();

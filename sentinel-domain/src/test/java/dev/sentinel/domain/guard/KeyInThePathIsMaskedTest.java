@@ -39,7 +39,9 @@ class KeyInThePathIsMaskedTest {
         for (String path : new String[] {"/v1/chat/completions",
                 "/mj/task/1712345678901234/fetch", "/v1/files/file-abc123DEF456ghi789JKL0",
                 "/v1beta/models/gemini-1.5-pro:stream", "/v1/task-scheduler",
-                "/suno/fetch/0f8fad5b-d9cb-469f-a165-70867728950e"}) {
+                "/suno/fetch/0f8fad5b-d9cb-469f-a165-70867728950e",
+                "/v1/files/" + "0123456789abcdef".repeat(4),
+                "/v1/files/" + "0123456789ABCDEF".repeat(2)}) {
             assertThat(attempt(path, "").rawPath()).isEqualTo(path);
         }
         assertThat(attempt("/v1/models", "openai-python/1.40.0").userAgent())
