@@ -114,6 +114,7 @@ class InputHandlingRegressionIT {
 
         assertThat(answer).startsWith("HTTP/1.1 505");
         assertThat(answer).contains("\"code\":\"http_version_not_supported\"");
+        assertThat(LogCapture.text()).doesNotContain("status=505");
         assertThat(sentinel.downstream().received()).isEmpty();
     }
 
