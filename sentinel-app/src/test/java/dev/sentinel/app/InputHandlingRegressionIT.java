@@ -172,6 +172,17 @@ class InputHandlingRegressionIT {
         assertThat(sentinel.downstream().received()).isEmpty();
     }
 
+    @Test
+    void aHeaderWithoutANameIsRefusedNotForwarded() {
+        // Helidon accepted ": value" and Sentinel passed it on as a line New API cannot read.
+        Response response = sentinel.from("127.0.0.2").get("/v1/models", ": value",
+                "Authorization: Bearer " + Keys.fresh());
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).contains("\"code\":\"invalid_request\"");
+        assertThat(sentinel.downstream().received()).isEmpty();
+    }
+
     /** Sends text and reads until the server closes or 5 s pass; returns what came back. */
     private static String rawExchange(String request, boolean closeAfter) throws Exception {
         try (Socket socket = sentinel.from("127.0.0.2").connect()) {
