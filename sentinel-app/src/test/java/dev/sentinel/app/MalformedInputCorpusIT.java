@@ -41,14 +41,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Malformed and hostile requests, sent as raw bytes from a table
  * ({@code corpus/malformed-input.txt}). Each must end in the documented 4xx, a pass, or a
- * closed connection: never a 5xx, never a hang, and nothing may reach New API carrying a
+ * closed connection: never a 5xx (but 501 and 505, which name an unsupported coding or
+ * version), never a hang, and nothing may reach New API carrying a
  * key that is not bound to the client it came from.
  *
  * <p>A line of the table is {@code expected | options | name | request}: the status, or
  * {@code close} for a connection closed without an answer; options {@code proxy} (sent
- * from a trusted proxy), {@code eof} (the client stops sending after the request) or
- * {@code -}; the request with {@code \r \n \t \0 \xHH} escapes and placeholders (see
- * {@link #expand}).
+ * from a trusted proxy), {@code eof} (the client stops sending after the request),
+ * {@code management} (sent to the management port) or {@code -}; the request with
+ * {@code \r \n \t \0 \xHH} escapes and placeholders (see {@link #expand}).
  */
 class MalformedInputCorpusIT {
 
@@ -124,7 +125,10 @@ class MalformedInputCorpusIT {
         downstream.clear();
         String source = testCase.options().contains("proxy") ? TRUSTED_PROXY : CLIENT;
 
-        String outcome = send(source, expand(testCase.request()),
+        InetSocketAddress port = testCase.options().contains("management")
+                ? new InetSocketAddress("127.0.0.1", sentinel.sentinel().managementPort())
+                : sentinel.sentinel().publicAddress();
+        String outcome = send(source, port, expand(testCase.request()),
                 testCase.options().contains("eof"));
         synchronized (OUTCOMES) {
             OUTCOMES.merge(outcome, 1, Integer::sum);
@@ -281,11 +285,12 @@ class MalformedInputCorpusIT {
      * Sends the bytes and returns the status of the first answer, or {@code close} when the
      * connection ended without one. A silent connection fails the test: that is a hang.
      */
-    private static String send(String source, byte[] request, boolean endOfInput)
+    private static String send(String source, InetSocketAddress port, byte[] request,
+            boolean endOfInput)
             throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
-            socket.connect(sentinel.sentinel().publicAddress(), 5000);
+            socket.connect(port, 5000);
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
             try {
                 socket.getOutputStream().write(request);
@@ -364,7 +369,7 @@ class MalformedInputCorpusIT {
      * One row of the table.
      *
      * @param expected the status, or {@code close}
-     * @param options {@code proxy}, {@code eof}, or {@code -}
+     * @param options {@code proxy}, {@code eof}, {@code management}, or {@code -}
      * @param name what the case is
      * @param request the request template
      */

@@ -77,7 +77,8 @@ public final class JsonDirectHandler implements DirectHandler {
         String requestId = requestIds.next();
         int status = answered.code();
         String code = codeOf(status);
-        if (status >= 500 && status != 501) {
+        // 501 and 505 name what the client asked for (a coding, a version), not a failure.
+        if (status >= 500 && status != 501 && status != 505) {
             LOG.log(Level.WARNING, "request failed before routing requestId={0} status={1} "
                     + "event={2}", requestId, String.valueOf(status), eventType.name());
         }

@@ -12,6 +12,7 @@ import dev.sentinel.domain.guard.BindingGuard;
 import dev.sentinel.domain.guard.Verdict;
 import dev.sentinel.domain.net.ClientIpResolution;
 import dev.sentinel.domain.net.IpAddress;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
@@ -31,7 +32,8 @@ import java.util.Set;
  *
  * <ol>
  *   <li>Resolve the client address (peer, or a trusted proxy's {@code X-Real-IP}).</li>
- *   <li>Refuse a {@code Connection} header naming a header the decision reads.</li>
+ *   <li>Refuse a {@code Connection} header naming a header the decision reads, and a
+ *       header line without a name.</li>
  *   <li>Refuse a request target that is not a path.</li>
  *   <li>Extract the key from every place New API reads one; the guard decides.</li>
  * </ol>
@@ -96,6 +98,13 @@ public final class RequestScreen {
         if (reliedOn.isPresent()) {
             return refusedBefore(requestId, RefusalCode.FORBIDDEN_CONNECTION_HEADER,
                     "Connection names " + reliedOn.get());
+        }
+
+        // Helidon reads ": value" as a header with an empty name; forwarded, New API would
+        // get a line it cannot parse.
+        if (hasUnnamedHeader(headers)) {
+            return refusedBefore(requestId, RefusalCode.INVALID_REQUEST,
+                    "a header line has no name");
         }
 
         // Only origin-form targets: an absolute URL here would be re-read by New API.
@@ -189,6 +198,15 @@ public final class RequestScreen {
     private static Screening.Refused refusedBefore(String requestId, RefusalCode code,
             String detail) {
         return new Screening.Refused(requestId, code, Optional.empty(), Optional.of(detail));
+    }
+
+    private static boolean hasUnnamedHeader(Headers headers) {
+        for (Header header : headers) {
+            if (header.name().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> values(Headers headers, HeaderName name) {
