@@ -48,5 +48,8 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts'],
+    // A test that imports a page module loads Element Plus with it: seconds on a busy
+    // two-core builder, where the 5 s default made the check fail for no fault of the code.
+    testTimeout: 30_000,
   },
 })

@@ -297,6 +297,22 @@ try {
     console.log('@@ setting alertThresholdCount 7')
   })
 
+  await step('an out-of-range setting is refused in the form, not clamped', page, async () => {
+    // The number field used to turn 0 days into 1 (archive after a day) and say "Applied".
+    const field = page.locator('[data-test=input-archiveDays] input')
+    await field.fill('0')
+    await field.press('Tab')
+    await page.locator('[data-test=settings-apply]').click()
+    await page
+      .locator('[data-test=setting-archiveDays] .el-form-item__error')
+      .waitFor({ timeout: 5000 })
+    check((await field.inputValue()) === '0', 'the typed value stays as typed')
+    const source = page.locator('[data-test=source-archiveDays]')
+    check((await source.innerText()).trim() === 'environment', 'nothing was applied')
+    await page.goto(page.url())
+    await page.locator('[data-test=input-archiveDays] input').waitFor()
+  })
+
   await step('the console speaks Chinese when asked', page, async () => {
     await page.locator('[data-test=language]').click()
     await page.locator('[data-test=language-zh-cn]:visible').click()

@@ -322,11 +322,22 @@ public final class Sentinel implements AutoCloseable {
                     + "): is another process using it?");
         }
         LOG.log(Level.INFO, "sentinel started port={0} managementPort={1} downstream={2} "
-                        + "database={3} cache={4}", String.valueOf(server.port()),
+                        + "database={3} cache={4} console={5}", String.valueOf(server.port()),
                 String.valueOf(server.port(MANAGEMENT)), config.downstreamUrl(),
                 config.embeddedDefault() ? "embedded" : "external",
-                config.redisUrl().isPresent() ? "redis" : "in-process");
+                config.redisUrl().isPresent() ? "redis" : "in-process",
+                consoleUrl(config.host(), server.port()));
         return new Sentinel(started, server, adminApi, archiveJob);
+    }
+
+    /** The address an operator on this machine opens; a wildcard host is reached on loopback. */
+    static String consoleUrl(String host, int port) {
+        String reachable = switch (host) {
+            case "0.0.0.0" -> "127.0.0.1";
+            case "::", "0:0:0:0:0:0:0:0" -> "[::1]";
+            default -> host.contains(":") ? "[" + host + "]" : host;
+        };
+        return "http://" + reachable + ":" + port + "/admin/ui/";
     }
 
     /**

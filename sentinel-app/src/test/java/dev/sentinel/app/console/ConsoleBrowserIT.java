@@ -93,7 +93,7 @@ class ConsoleBrowserIT {
 
             String transcript = String.join("\n", output);
             assertThat(node.exitValue()).as(transcript).isZero();
-            assertThat(output).as(transcript).contains("console e2e: 17 passed, 0 failed");
+            assertThat(output).as(transcript).contains("console e2e: 18 passed, 0 failed");
             assertThat(afterBan).containsExactly(403);
             // Only the first use reached New API: the console itself is never proxied.
             assertThat(sentinel.downstream().received()).hasSize(1);
