@@ -26,6 +26,7 @@ import dev.sentinel.app.alert.LiveAlertSettings;
 import dev.sentinel.app.config.SentinelConfig;
 import dev.sentinel.app.console.ConsoleRoutes;
 import dev.sentinel.app.http.ClientAddresses;
+import dev.sentinel.app.http.HeadDeadline;
 import dev.sentinel.app.http.HealthRoutes;
 import dev.sentinel.app.http.JsonDirectHandler;
 import dev.sentinel.app.http.ManagementRoutes;
@@ -274,9 +275,12 @@ public final class Sentinel implements AutoCloseable {
         started.add(webSockets);
         // Helidon's query check refuses [ ] { } | that browsers send unencoded (New API's own
         // console among them); RequestTarget checks every target before it is forwarded.
+        HeadDeadline headDeadline = new HeadDeadline(config.clientHeaderTimeout());
+        started.add(headDeadline);
         Http1Config http1 = Http1Config.builder()
                 .maxPrologueLength(16 * 1024)
                 .validatePrologue(false)
+                .addReceiveListener(headDeadline)
                 .build();
 
         AdminApi adminApi = new AdminApi(new AdminApi.Parts(adminPassword, adminJwtSecret,
@@ -293,7 +297,7 @@ public final class Sentinel implements AutoCloseable {
                 .directHandlers(JsonDirectHandler.all(requestIds))
                 .addProtocol(http1)
                 .addProtocol(webSockets.protocolConfig())
-                .addConnectionSelector(webSockets.connectionSelector(http1))
+                .addConnectionSelector(headDeadline.guard(webSockets.connectionSelector(http1)))
                 .routing(routing -> publicRoutes(routing, adminApi, proxy, webSockets,
                         new OriginFormFilter(refusals, requestIds)))
                 .putSocket(MANAGEMENT, socket -> socket

@@ -43,7 +43,8 @@ public final class SentinelConfig {
             "ALERT_WEBHOOK_FORMAT", "ARCHIVE_DAYS", "ADMIN_PASSWORD", "ADMIN_JWT_SECRET",
             "ADMIN_TOKEN_TTL_MINUTES", "LOGIN_MAX_ATTEMPTS", "LOGIN_WINDOW_SECONDS",
             "LOGIN_LOCKOUT_SECONDS", "DOWNSTREAM_CONNECT_TIMEOUT_MS",
-            "DOWNSTREAM_IDLE_TIMEOUT_SECONDS", "MAX_REQUEST_BODY_MB"));
+            "DOWNSTREAM_IDLE_TIMEOUT_SECONDS", "MAX_REQUEST_BODY_MB",
+            "CLIENT_HEADER_TIMEOUT_SECONDS"));
 
     private static final Set<String> SECRETS = Set.of("SENTINEL_HMAC_SECRET", "ADMIN_PASSWORD",
             "ADMIN_JWT_SECRET");
@@ -84,6 +85,7 @@ public final class SentinelConfig {
     private final Duration loginWindow;
     private final Duration loginLockout;
     private final Duration downstreamConnectTimeout;
+    private final Duration clientHeaderTimeout;
     private final Duration downstreamIdleTimeout;
     private final long maxRequestBodyBytes;
 
@@ -154,6 +156,8 @@ public final class SentinelConfig {
                 5000, 1, 600_000, "a number of milliseconds, at least 1"));
         downstreamIdleTimeout = Duration.ofSeconds(integer("DOWNSTREAM_IDLE_TIMEOUT_SECONDS",
                 300, 1, 86_400, "a number of seconds from 1 to 86400"));
+        clientHeaderTimeout = Duration.ofSeconds(integer("CLIENT_HEADER_TIMEOUT_SECONDS", 30,
+                1, 3600, "a number of seconds from 1 to 3600"));
         maxRequestBodyBytes = integer("MAX_REQUEST_BODY_MB", 100, 1, 102_400,
                 "a number of megabytes from 1 to 102400") * 1024L * 1024L;
         validateSecrets();
@@ -519,6 +523,11 @@ public final class SentinelConfig {
     /** Returns the downstream connect timeout. */
     public Duration downstreamConnectTimeout() {
         return downstreamConnectTimeout;
+    }
+
+    /** Returns how long a new connection may take to send its first request's headers. */
+    public Duration clientHeaderTimeout() {
+        return clientHeaderTimeout;
     }
 
     /** Returns the longest downstream silence tolerated, per read. */
