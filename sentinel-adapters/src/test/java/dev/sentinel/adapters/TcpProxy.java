@@ -9,12 +9,16 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A TCP forwarder on a loopback port that a test can cut and restore, so that a real store
  * behind it appears to go down and come back while other tests keep using it.
  */
 public final class TcpProxy implements AutoCloseable {
+
+    private static final int LOWEST_PORT = 20_000;
+    private static final int HIGHEST_PORT = 32_000;
 
     private final String targetHost;
     private final int targetPort;
@@ -30,9 +34,22 @@ public final class TcpProxy implements AutoCloseable {
         acceptIn(server);
     }
 
-    /** Starts forwarding a free loopback port to {@code targetHost:targetPort}. */
+    /**
+     * Starts forwarding a free loopback port to {@code targetHost:targetPort}. The port lies
+     * below the kernel's ephemeral range (32768-60999 on Linux): a port from that range can be
+     * handed to some outgoing connection while the proxy is cut, and restoring it then fails
+     * with "address in use".
+     */
     public static TcpProxy start(String targetHost, int targetPort) throws IOException {
-        return new TcpProxy(targetHost, targetPort, listen(0));
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST_PORT, HIGHEST_PORT);
+            try {
+                return new TcpProxy(targetHost, targetPort, listen(port));
+            } catch (IOException taken) {
+                // Try another.
+            }
+        }
+        throw new IOException("no free port between " + LOWEST_PORT + " and " + HIGHEST_PORT);
     }
 
     /** Returns the port clients connect to. */
