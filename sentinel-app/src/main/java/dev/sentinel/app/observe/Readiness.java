@@ -11,8 +11,10 @@ import java.util.Optional;
  * What {@code /health/ready} reports: each store as {@code up}, {@code down} or
  * {@code absent}, and the failsafe mode with its state. The failsafe decides keys no cache
  * holds while PostgreSQL is down: it is {@code standby} while PostgreSQL is up, else
- * {@code refusing} in closed mode or {@code passing} in open mode. Only {@code refusing}
- * makes the instance not ready (503): in every other state it serves traffic.
+ * {@code refusing} in closed mode or {@code passing} in open mode. The instance is not
+ * ready (503) only when the failsafe refuses and Redis is not up either: while Redis is up,
+ * its entries still decide every key in use, so the instance serves traffic, and a load
+ * balancer that pulled it would pull every replica of the shared PostgreSQL with it.
  *
  * <p>Immutable and thread-safe.
  *
@@ -37,9 +39,10 @@ public record Readiness(StoreState postgres, Optional<StoreState> redis, Failsaf
         return mode == FailsafeMode.CLOSED ? "refusing" : "passing";
     }
 
-    /** Returns whether the instance is ready: everything but a refusing failsafe. */
+    /** Returns whether the instance is ready: all but a refusing failsafe with no Redis up. */
     public boolean ready() {
-        return !failsafeState().equals("refusing");
+        boolean cacheDecides = redis.filter(state -> state == StoreState.UP).isPresent();
+        return cacheDecides || !failsafeState().equals("refusing");
     }
 
     /** Returns the HTTP status: 200 when ready, else 503. */

@@ -10,15 +10,28 @@ import org.junit.jupiter.api.Test;
 class ReadinessTest {
 
     @Test
-    void onlyAClosedFailsafeWithPostgresqlDownIsNotReady() {
+    void onlyAClosedFailsafeWithNoStoreToDecideIsNotReady() {
         assertThat(new Readiness(StoreState.UP, Optional.empty(), FailsafeMode.CLOSED)
                 .httpStatus()).isEqualTo(200);
         assertThat(new Readiness(StoreState.UP, Optional.of(StoreState.DOWN),
                 FailsafeMode.CLOSED).httpStatus()).isEqualTo(200);
         assertThat(new Readiness(StoreState.DOWN, Optional.of(StoreState.UP),
                 FailsafeMode.OPEN).httpStatus()).isEqualTo(200);
-        assertThat(new Readiness(StoreState.DOWN, Optional.of(StoreState.UP),
+        assertThat(new Readiness(StoreState.DOWN, Optional.of(StoreState.DOWN),
                 FailsafeMode.CLOSED).httpStatus()).isEqualTo(503);
+        assertThat(new Readiness(StoreState.DOWN, Optional.empty(),
+                FailsafeMode.CLOSED).httpStatus()).isEqualTo(503);
+    }
+
+    @Test
+    void aClosedFailsafeWhileRedisStillDecidesCachedKeysStaysReady() {
+        Readiness postgresDown = new Readiness(StoreState.DOWN, Optional.of(StoreState.UP),
+                FailsafeMode.CLOSED);
+
+        assertThat(postgresDown.httpStatus()).isEqualTo(200);
+        assertThat(postgresDown.report())
+                .hasToString("{status=degraded, stores={postgresql=down, redis=up}, "
+                        + "failsafe={mode=closed, state=refusing}}");
     }
 
     @Test
