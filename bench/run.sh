@@ -23,6 +23,7 @@
 #   DURATION=30s WARMUP=60s bench/run.sh        # longer phases on a quiet machine
 #   PHASES="warm stream" bench/run.sh           # a subset
 #   KEEP_LOGS=1 bench/run.sh                    # keep every log and config
+#   SENTINEL_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/s.jfr bench/run.sh
 #
 # Needs nginx and wrk (Debian packages "nginx-light" or "nginx", "wrk"; installed with
 # apt-get when missing and run as root), psql, redis-cli, curl, python3, Maven; PostgreSQL
@@ -214,7 +215,7 @@ DATABASE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB?user=postgres&currentS
     DOWNSTREAM_URL="http://127.0.0.1:$upstream_port" TRUSTED_PROXY_IPS=127.0.0.1/32 \
     SENTINEL_HOST=127.0.0.1 SENTINEL_PORT="$port" SENTINEL_MANAGEMENT_PORT="$management" \
     BIND_RATE_PER_IP=0 \
-    "$JAVA_HOME/bin/java" $JVM_OPTS -jar "$work/app.jar" >"$work/sentinel.log" 2>&1 &
+    "$JAVA_HOME/bin/java" $JVM_OPTS ${SENTINEL_JAVA_OPTS:-} -jar "$work/app.jar" >"$work/sentinel.log" 2>&1 &
 pids+=($!)
 sentinel_pid=$!
 
