@@ -234,6 +234,8 @@ procs() {
         direct) echo "$upstream_pid $(pgrep -P "$upstream_pid" | tr '\n' ' ')" ;;
         bare) echo "$bare_pid" ;;
         sentinel) echo "$sentinel_pid" ;;
+        # Every PostgreSQL process: other sessions on a shared server count too.
+        postgresql) ps -C postgres -o pid= | tr '\n' ' ' ;;
     esac
 }
 cpu_ticks() {
@@ -352,14 +354,19 @@ phase_warm() {
 
 phase_firstuse() {
     say "first use: $FRESH_KEYS keys never seen before, $CONNECTIONS connections"
-    local side out before after nginx_rps=0 rps
-    row "%-10s %10s %9s %9s %10s %9s" "first use" "keys/s" "p50 ms" "p99 ms" "x nginx" "bound"
+    local side out before after nginx_rps=0 rps t0 t1 p0 p1
+    row "%-10s %10s %9s %9s %10s %9s %9s %9s" "first use" "keys/s" "p50 ms" "p99 ms" \
+        "x nginx" "bound" "CPU us/k" "PG us/k"
     for side in nginx sentinel; do
         before=$(bound_count)
+        t0=$(cpu_ticks "$side")
+        p0=$(cpu_ticks postgresql)
         out=$("$JAVA_HOME/bin/java" bench/KeyLoad.java "port=${PORT[$side]}" \
             "connections=$CONNECTIONS" "requests=$FRESH_KEYS" \
             "keyPrefix=sk-fu${run_id}${side}" realIp=127.0.0.1 deadlineSec=120 \
             | tee -a "$work/key-load.log")
+        t1=$(cpu_ticks "$side")
+        p1=$(cpu_ticks postgresql)
         after=$(bound_count)
         rps=$(field "$out" rps)
         [ "$(field "$out" statuses)" = "{200:$FRESH_KEYS}" ] \
@@ -367,9 +374,15 @@ phase_firstuse() {
         [ "$side" = nginx ] && nginx_rps=$rps
         local bound=-
         [ "$side" = sentinel ] && bound=$((after - before))
-        row "%-10s %10s %9s %9s %10s %9s" "$side" "$rps" "$(field "$out" p50_ms)" \
-            "$(field "$out" p99_ms)" "$(ratio "$rps" "$nginx_rps")" "$bound"
+        row "%-10s %10s %9s %9s %10s %9s %9s %9s" "$side" "$rps" "$(field "$out" p50_ms)" \
+            "$(field "$out" p99_ms)" "$(ratio "$rps" "$nginx_rps")" "$bound" \
+            "$(per_request $((t1 - t0)) "$FRESH_KEYS")" \
+            "$(per_request $((p1 - p0)) "$FRESH_KEYS")"
     done
+}
+# CPU ticks over a count of requests, in microseconds each.
+per_request() {
+    awk -v t="$1" -v n="$2" -v k="$tck" 'BEGIN { printf "%.1f", t * 1e6 / k / n }'
 }
 bound_count() {
     curl -s "http://127.0.0.1:$management/metrics" \
