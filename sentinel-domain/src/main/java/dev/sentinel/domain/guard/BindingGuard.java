@@ -6,6 +6,7 @@ import dev.sentinel.domain.binding.Binding;
 import dev.sentinel.domain.binding.BindingStatus;
 import dev.sentinel.domain.binding.Intercept;
 import dev.sentinel.domain.binding.InterceptReason;
+import dev.sentinel.domain.credential.TokenHash;
 import dev.sentinel.domain.net.Cidr;
 import dev.sentinel.domain.port.BindQuota;
 import dev.sentinel.domain.port.BindingCache;
@@ -17,6 +18,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -25,8 +29,9 @@ import java.util.function.Supplier;
  * <p>The decision for a key:
  * <ol>
  *   <li>A fresh cache entry decides at once.</li>
- *   <li>Otherwise the store decides, and the cache is filled. If the store cannot answer, a
- *       stale cache entry decides; with none, the failsafe mode does.</li>
+ *   <li>Otherwise the store decides, and the cache is filled; concurrent requests for one
+ *       key share one store read. If the store cannot answer, a stale cache entry decides;
+ *       with none, the failsafe mode does.</li>
  *   <li>An unbound key on an exempt path passes without a binding.</li>
  *   <li>An unbound key takes one new binding from its network's allowance, then binds
  *       atomically: the store inserts unless a row exists, and re-reads. Exactly one
@@ -48,6 +53,8 @@ public final class BindingGuard {
     private final InstantSource clock;
     private final Supplier<GuardSettings> settings;
     private final GuardListener listener;
+    private final ConcurrentHashMap<TokenHash, CompletableFuture<Optional<Binding>>> lookups =
+            new ConcurrentHashMap<>();
 
     private BindingGuard(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "store");
@@ -85,7 +92,7 @@ public final class BindingGuard {
         // The store is the authority; a stale entry only stands in while it is down.
         Optional<Binding> stored;
         try {
-            stored = store.find(attempt.tokenHash());
+            stored = lookUp(attempt.tokenHash());
         } catch (StoreUnavailableException e) {
             if (cached.isPresent()) {
                 listener.staleEntryUsed(attempt);
@@ -94,7 +101,6 @@ public final class BindingGuard {
             return failsafe(attempt, current, e);
         }
         if (stored.isPresent()) {
-            cache.put(stored.get());
             return judge(attempt, stored.get(), now);
         }
 
@@ -104,6 +110,42 @@ public final class BindingGuard {
             return new Verdict.PassUnbound();
         }
         return firstUse(attempt, current, now);
+    }
+
+    /**
+     * Reads a key's binding from the store and caches it. Requests that miss the cache for
+     * the same key while a read is under way wait for that read instead of sending their
+     * own: when a popular key's cache entry expires, thousands of requests would otherwise
+     * ask the store at once, exhaust its connections and fall to the failsafe.
+     */
+    private Optional<Binding> lookUp(TokenHash tokenHash) {
+        CompletableFuture<Optional<Binding>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<Binding>> running = lookups.putIfAbsent(tokenHash, mine);
+        if (running != null) {
+            return awaitLookUp(running);
+        }
+        try {
+            Optional<Binding> stored = store.find(tokenHash);
+            stored.ifPresent(cache::put);
+            mine.complete(stored);
+            return stored;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            lookups.remove(tokenHash, mine);
+        }
+    }
+
+    private static Optional<Binding> awaitLookUp(CompletableFuture<Optional<Binding>> running) {
+        try {
+            return running.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /**

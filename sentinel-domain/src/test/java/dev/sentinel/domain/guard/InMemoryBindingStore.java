@@ -7,6 +7,7 @@ import dev.sentinel.domain.port.BindingStore;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,6 +24,16 @@ final class InMemoryBindingStore implements BindingStore {
     private volatile boolean down;
     private volatile boolean insertsFail;
     private volatile Binding racer;
+    private volatile CountDownLatch readGate = new CountDownLatch(0);
+
+    /** Every read from now on waits, after it is counted, until {@link #releaseReads}. */
+    void holdReads() {
+        readGate = new CountDownLatch(1);
+    }
+
+    void releaseReads() {
+        readGate.countDown();
+    }
 
     void goDown() {
         down = true;
@@ -66,6 +77,14 @@ final class InMemoryBindingStore implements BindingStore {
     public Optional<Binding> find(TokenHash tokenHash) {
         failIfDown();
         reads.incrementAndGet();
+        try {
+            readGate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while held", e);
+        }
+        // A held read fails if the store went down meanwhile, as a dropped connection would.
+        failIfDown();
         return Optional.ofNullable(rows.get(tokenHash));
     }
 
