@@ -415,12 +415,17 @@ field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 phase_stream() {
     say "streaming: $STREAMS streams of $EVENTS events every $EVENT_MS ms"
     local side out direct_delay=0 direct_ttfe=0
-    row "%-10s %9s %7s %10s %10s %10s %10s %10s %10s" "streaming" "complete" "lost" \
-        "ttfe mean" "ttfe p99" "late mean" "late p99" "+ttfe" "+late"
+    row "%-10s %9s %7s %10s %10s %10s %10s %10s %10s %9s" "streaming" "complete" "lost" \
+        "ttfe mean" "ttfe p99" "late mean" "late p99" "+ttfe" "+late" "CPU us/e"
     for side in direct nginx bare sentinel; do
-        sse_run "$side" streams=100 events=20 ms=5 deadlineSec=60 >/dev/null
+        # A discarded run of the same size first: the JIT compiles the streaming path.
+        sse_run "$side" "streams=$STREAMS" "events=$EVENTS" "ms=$EVENT_MS" \
+            deadlineSec=120 >/dev/null
+        local t0 t1
+        t0=$(cpu_ticks "$side")
         out=$(sse_run "$side" "streams=$STREAMS" "events=$EVENTS" "ms=$EVENT_MS" \
             deadlineSec=120)
+        t1=$(cpu_ticks "$side")
         local ttfe late
         ttfe=$(field "$out" ttfe_mean_ms)
         late=$(field "$out" delay_mean_ms)
@@ -428,11 +433,12 @@ phase_stream() {
             direct_ttfe=$ttfe
             direct_delay=$late
         fi
-        row "%-10s %9s %7s %10s %10s %10s %10s %10s %10s" "$side" \
+        row "%-10s %9s %7s %10s %10s %10s %10s %10s %10s %9s" "$side" \
             "$(field "$out" completed)/$STREAMS" "$(field "$out" lost)" "$ttfe" \
             "$(field "$out" ttfe_p99_ms)" "$late" "$(field "$out" delay_p99_ms)" \
             "$(awk -v a="$ttfe" -v b="$direct_ttfe" 'BEGIN { printf "%+.3f", a - b }')" \
-            "$(awk -v a="$late" -v b="$direct_delay" 'BEGIN { printf "%+.3f", a - b }')"
+            "$(awk -v a="$late" -v b="$direct_delay" 'BEGIN { printf "%+.3f", a - b }')" \
+            "$(per_request $((t1 - t0)) "$(field "$out" events)")"
     done
 }
 
