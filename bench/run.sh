@@ -240,10 +240,12 @@ procs() {
         postgresql) ps -C postgres -o pid= | tr '\n' ' ' ;;
     esac
 }
+# A process that ended meanwhile (a PostgreSQL session) counts as 0.
 cpu_ticks() {
-    local total=0 pid
+    local total=0 pid ticks
     for pid in $(procs "$1"); do
-        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+        ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) || ticks=0
+        total=$((total + ${ticks:-0}))
     done
     echo "$total"
 }
@@ -254,9 +256,10 @@ sum_switches() {
     done | awk '/ctxt_switches/ { s += $2 } END { print s + 0 }'
 }
 rss_mb() {
-    local total=0 pid
+    local total=0 pid kb
     for pid in $(procs "$1"); do
-        total=$((total + $(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")))
+        kb=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || kb=0
+        total=$((total + ${kb:-0}))
     done
     echo $((total / 1024))
 }
