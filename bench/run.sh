@@ -23,6 +23,7 @@
 #   DURATION=30s WARMUP=60s bench/run.sh        # longer phases on a quiet machine
 #   PHASES="warm stream" bench/run.sh           # a subset
 #   KEEP_LOGS=1 bench/run.sh                    # keep every log and config
+#   SENTINEL_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/s.jfr bench/run.sh
 #
 # Needs nginx and wrk (Debian packages "nginx-light" or "nginx", "wrk"; installed with
 # apt-get when missing and run as root), psql, redis-cli, curl, python3, Maven; PostgreSQL
@@ -72,8 +73,11 @@ for tool in psql redis-cli curl python3 mvn; do
 done
 NGINX=$(command -v nginx)
 # 10,000 streams pass three processes each: every one needs far more than 1024 descriptors.
-ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)" \
-    || say "could not raise the open-file limit; the scale phase may fail"
+ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((2 * SCALE_STREAMS + 1000)) ]; then
+    say "open files are limited to $(ulimit -n): the scale phase needs about" \
+        "$((2 * SCALE_STREAMS + 1000)) in Sentinel; it may fail"
+fi
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -150,7 +154,6 @@ nginx_conf() {
     mkdir -p "$work/$name"
     cat >"$work/$name/nginx.conf" <<CONF
 worker_processes auto;
-worker_rlimit_nofile 100000;
 pid $work/$name/nginx.pid;
 error_log $work/$name/error.log warn;
 events { worker_connections 40000; multi_accept on; }
@@ -214,7 +217,7 @@ DATABASE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB?user=postgres&currentS
     DOWNSTREAM_URL="http://127.0.0.1:$upstream_port" TRUSTED_PROXY_IPS=127.0.0.1/32 \
     SENTINEL_HOST=127.0.0.1 SENTINEL_PORT="$port" SENTINEL_MANAGEMENT_PORT="$management" \
     BIND_RATE_PER_IP=0 \
-    "$JAVA_HOME/bin/java" $JVM_OPTS -jar "$work/app.jar" >"$work/sentinel.log" 2>&1 &
+    "$JAVA_HOME/bin/java" $JVM_OPTS ${SENTINEL_JAVA_OPTS:-} -jar "$work/app.jar" >"$work/sentinel.log" 2>&1 &
 pids+=($!)
 sentinel_pid=$!
 
@@ -233,12 +236,16 @@ procs() {
         direct) echo "$upstream_pid $(pgrep -P "$upstream_pid" | tr '\n' ' ')" ;;
         bare) echo "$bare_pid" ;;
         sentinel) echo "$sentinel_pid" ;;
+        # Every PostgreSQL process: other sessions on a shared server count too.
+        postgresql) ps -C postgres -o pid= | tr '\n' ' ' ;;
     esac
 }
+# A process that ended meanwhile (a PostgreSQL session) counts as 0.
 cpu_ticks() {
-    local total=0 pid
+    local total=0 pid ticks
     for pid in $(procs "$1"); do
-        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+        ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) || ticks=0
+        total=$((total + ${ticks:-0}))
     done
     echo "$total"
 }
@@ -249,9 +256,10 @@ sum_switches() {
     done | awk '/ctxt_switches/ { s += $2 } END { print s + 0 }'
 }
 rss_mb() {
-    local total=0 pid
+    local total=0 pid kb
     for pid in $(procs "$1"); do
-        total=$((total + $(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")))
+        kb=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || kb=0
+        total=$((total + ${kb:-0}))
     done
     echo $((total / 1024))
 }
@@ -311,8 +319,8 @@ syscalls_per_request() {
     kill -INT "$tracer" 2>/dev/null || true
     wait "$tracer" 2>/dev/null || true
     local calls
-    calls=$(awk '$NF == "total" { print $(NF-2) ~ /^[0-9]+$/ ? $(NF-2) : $(NF-1) }' \
-        "$work/strace-$side.txt" 2>/dev/null)
+    # Columns: % time, seconds, usecs/call, calls, [errors,] syscall.
+    calls=$(awk '$NF == "total" { print $4 }' "$work/strace-$side.txt" 2>/dev/null)
     awk -v c="${calls:-0}" -v n="$(echo "$figures" | cut -d' ' -f4)" \
         'BEGIN { if (n > 0 && c > 0) printf "%.1f", c / n; else print "-" }'
 }
@@ -351,14 +359,19 @@ phase_warm() {
 
 phase_firstuse() {
     say "first use: $FRESH_KEYS keys never seen before, $CONNECTIONS connections"
-    local side out before after nginx_rps=0 rps
-    row "%-10s %10s %9s %9s %10s %9s" "first use" "keys/s" "p50 ms" "p99 ms" "x nginx" "bound"
+    local side out before after nginx_rps=0 rps t0 t1 p0 p1
+    row "%-10s %10s %9s %9s %10s %9s %9s %9s" "first use" "keys/s" "p50 ms" "p99 ms" \
+        "x nginx" "bound" "CPU us/k" "PG us/k"
     for side in nginx sentinel; do
         before=$(bound_count)
+        t0=$(cpu_ticks "$side")
+        p0=$(cpu_ticks postgresql)
         out=$("$JAVA_HOME/bin/java" bench/KeyLoad.java "port=${PORT[$side]}" \
             "connections=$CONNECTIONS" "requests=$FRESH_KEYS" \
             "keyPrefix=sk-fu${run_id}${side}" realIp=127.0.0.1 deadlineSec=120 \
             | tee -a "$work/key-load.log")
+        t1=$(cpu_ticks "$side")
+        p1=$(cpu_ticks postgresql)
         after=$(bound_count)
         rps=$(field "$out" rps)
         [ "$(field "$out" statuses)" = "{200:$FRESH_KEYS}" ] \
@@ -366,9 +379,15 @@ phase_firstuse() {
         [ "$side" = nginx ] && nginx_rps=$rps
         local bound=-
         [ "$side" = sentinel ] && bound=$((after - before))
-        row "%-10s %10s %9s %9s %10s %9s" "$side" "$rps" "$(field "$out" p50_ms)" \
-            "$(field "$out" p99_ms)" "$(ratio "$rps" "$nginx_rps")" "$bound"
+        row "%-10s %10s %9s %9s %10s %9s %9s %9s" "$side" "$rps" "$(field "$out" p50_ms)" \
+            "$(field "$out" p99_ms)" "$(ratio "$rps" "$nginx_rps")" "$bound" \
+            "$(per_request $((t1 - t0)) "$FRESH_KEYS")" \
+            "$(per_request $((p1 - p0)) "$FRESH_KEYS")"
     done
+}
+# CPU ticks over a count of requests, in microseconds each.
+per_request() {
+    awk -v t="$1" -v n="$2" -v k="$tck" 'BEGIN { printf "%.1f", t * 1e6 / k / n }'
 }
 bound_count() {
     curl -s "http://127.0.0.1:$management/metrics" \
@@ -401,12 +420,17 @@ field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 phase_stream() {
     say "streaming: $STREAMS streams of $EVENTS events every $EVENT_MS ms"
     local side out direct_delay=0 direct_ttfe=0
-    row "%-10s %9s %7s %10s %10s %10s %10s %10s %10s" "streaming" "complete" "lost" \
-        "ttfe mean" "ttfe p99" "late mean" "late p99" "+ttfe" "+late"
+    row "%-10s %9s %7s %10s %10s %10s %10s %10s %10s %9s" "streaming" "complete" "lost" \
+        "ttfe mean" "ttfe p99" "late mean" "late p99" "+ttfe" "+late" "CPU us/e"
     for side in direct nginx bare sentinel; do
-        sse_run "$side" streams=100 events=20 ms=5 deadlineSec=60 >/dev/null
+        # A discarded run of the same size first: the JIT compiles the streaming path.
+        sse_run "$side" "streams=$STREAMS" "events=$EVENTS" "ms=$EVENT_MS" \
+            deadlineSec=120 >/dev/null
+        local t0 t1
+        t0=$(cpu_ticks "$side")
         out=$(sse_run "$side" "streams=$STREAMS" "events=$EVENTS" "ms=$EVENT_MS" \
             deadlineSec=120)
+        t1=$(cpu_ticks "$side")
         local ttfe late
         ttfe=$(field "$out" ttfe_mean_ms)
         late=$(field "$out" delay_mean_ms)
@@ -414,11 +438,12 @@ phase_stream() {
             direct_ttfe=$ttfe
             direct_delay=$late
         fi
-        row "%-10s %9s %7s %10s %10s %10s %10s %10s %10s" "$side" \
+        row "%-10s %9s %7s %10s %10s %10s %10s %10s %10s %9s" "$side" \
             "$(field "$out" completed)/$STREAMS" "$(field "$out" lost)" "$ttfe" \
             "$(field "$out" ttfe_p99_ms)" "$late" "$(field "$out" delay_p99_ms)" \
             "$(awk -v a="$ttfe" -v b="$direct_ttfe" 'BEGIN { printf "%+.3f", a - b }')" \
-            "$(awk -v a="$late" -v b="$direct_delay" 'BEGIN { printf "%+.3f", a - b }')"
+            "$(awk -v a="$late" -v b="$direct_delay" 'BEGIN { printf "%+.3f", a - b }')" \
+            "$(per_request $((t1 - t0)) "$(field "$out" events)")"
     done
 }
 

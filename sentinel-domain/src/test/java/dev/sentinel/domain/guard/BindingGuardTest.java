@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -70,6 +71,64 @@ class BindingGuardTest {
         assertThat(verdict).isEqualTo(new Verdict.Allow(binding));
         assertThat(store.reads).hasValue(0);
         assertThat(events.lines).containsExactly("allowed");
+    }
+
+    @Test
+    void herdOfCacheMissesForOneKeyReadsTheStoreOnce() throws InterruptedException {
+        // Regression: 10,000 streams of one key whose cache entry had just expired each
+        // asked PostgreSQL, exhausted its pool, and got 503 from the closed failsafe.
+        Binding binding = store.save(binding("203.0.113.0/24"));
+        store.holdReads();
+        List<Verdict> verdicts = new CopyOnWriteArrayList<>();
+        List<Thread> requests = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            requests.add(Thread.ofPlatform().start(
+                    () -> verdicts.add(guard.check(attempt("203.0.113.9")))));
+        }
+
+        awaitAllWaiting(requests);
+        assertThat(store.reads).hasValue(1);
+        store.releaseReads();
+        for (Thread request : requests) {
+            request.join(10_000);
+        }
+
+        assertThat(verdicts).hasSize(20).containsOnly(new Verdict.Allow(binding));
+        assertThat(cache.entry(HASH)).isPresent();
+    }
+
+    @Test
+    void herdOfCacheMissesSharesTheStoresFailureAndFallsBackEachOnItsOwn()
+            throws InterruptedException {
+        store.save(binding("203.0.113.0/24"));
+        store.holdReads();
+        List<Verdict> verdicts = new CopyOnWriteArrayList<>();
+        List<Thread> requests = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            requests.add(Thread.ofPlatform().start(
+                    () -> verdicts.add(guard.check(attempt("203.0.113.9")))));
+        }
+
+        awaitAllWaiting(requests);
+        store.goDown();
+        store.releaseReads();
+        for (Thread request : requests) {
+            request.join(10_000);
+        }
+
+        // One read failed for all five; with no cache entry each is the failsafe's to decide.
+        assertThat(store.reads).hasValue(1);
+        assertThat(verdicts).hasSize(5).containsOnly(
+                new Verdict.Refuse(RefusalCode.FAILSAFE_CLOSED, Optional.empty()));
+    }
+
+    /** Waits until every thread is parked: in the store's read, or waiting for it. */
+    private static void awaitAllWaiting(List<Thread> threads) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) {
+            assertThat(System.nanoTime()).as("threads parked in time").isLessThan(deadline);
+            Thread.sleep(1);
+        }
     }
 
     @Test

@@ -42,6 +42,11 @@ final class InMemoryBindingStore implements BindingStore {
         return held;
     }
 
+    /** Opens the latch of the last {@link #holdReads}. */
+    void releaseReads() {
+        gate.countDown();
+    }
+
     /** Reads keep working, but every insert times out. */
     void failInserts() {
         insertsFail = true;
@@ -81,6 +86,7 @@ final class InMemoryBindingStore implements BindingStore {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("the in-memory read was interrupted", e);
         }
+        // A held read fails if the store went down meanwhile, as a dropped connection would.
         failIfDown();
         return Optional.ofNullable(rows.get(tokenHash));
     }
