@@ -236,6 +236,19 @@ class WebSocketIT {
     }
 
     @Test
+    void aHandshakeWithoutUserAgentReachesNewApiWithTheJdkClientsAsTheLimitsSay() {
+        Answer answer = LoopbackWebSocket.open(sentinel.from("127.0.0.2"), "/v1/realtime",
+                realtimeProtocols(Keys.fresh()));
+
+        assertThat(answer.status()).as(answer.head()).isEqualTo(101);
+        answer.socket().close();
+        // README Limits: the JDK client that dials New API adds its own and cannot be told
+        // not to; a plain request gets Helidon's instead.
+        assertThat(realtime.upgrades().get(0).header("user-agent"))
+                .singleElement().asString().startsWith("Java-http-client/");
+    }
+
+    @Test
     void aCrossOriginBrowserHandshakeIsBridgedWithItsOrigin() {
         Answer answer = LoopbackWebSocket.open(sentinel.from("127.0.0.2"), "/v1/realtime",
                 realtimeProtocols(Keys.fresh())[0], "Origin: " + RealtimeStandIn.ALLOWED_ORIGIN);
