@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sentinel.app.support.CountingDownstream;
 import dev.sentinel.app.support.CountingDownstream.Request;
 import dev.sentinel.app.support.Eventually;
+import dev.sentinel.app.support.Keys;
+import dev.sentinel.app.support.LogCapture;
 import dev.sentinel.app.support.LoopbackClient;
 import dev.sentinel.app.support.LoopbackClient.Response;
 import dev.sentinel.app.support.SentinelUnderTest;
@@ -151,6 +153,49 @@ class SlowAndBrokenClientsIT {
                 downstream.openStreams()).isTrue();
         // Pooled idle connections may have carried a stream; none was added or kept.
         assertThat(downstream.openConnections()).isLessThanOrEqualTo(openBefore);
+    }
+
+    @Test
+    void aStreamNewApiBreaksOffIsCountedAsBrokenAndLoggedInOneLineWithoutAStackTrace()
+            throws Exception {
+        double before = brokenStreams();
+        int logFrom = LogCapture.text().length();
+
+        String answer;
+        try (Socket socket = sentinel.from("127.0.0.5").connect()) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /sse-cut/3 HTTP/1.1\r\nHost: s\r\n"
+                    + "Authorization: Bearer " + Keys.fresh() + "\r\n"
+                    + "Accept: text/event-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            answer = readUntilClosed(socket.getInputStream());
+        }
+
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("data: {\"n\":2}");
+        // The connection ends without the last chunk, so the client can tell it was cut.
+        assertThat(answer).doesNotEndWith("0\r\n\r\n");
+        assertThat(Eventually.within(Duration.ofSeconds(2),
+                () -> brokenStreams() >= before + 1)).as("sentinel_streams_broken_total")
+                .isTrue();
+        String log = LogCapture.text().substring(logFrom);
+        assertThat(log).contains("stream broke off").contains("side=downstream")
+                .doesNotContain("cannot send error response").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aStreamItsClientAbortsIsCountedAsBrokenAndLoggedWithoutAStackTrace() {
+        downstream.eventInterval(Duration.ofMillis(20));
+        double before = brokenStreams();
+        int logFrom = LogCapture.text().length();
+
+        abortStreamAfterFirstEvent(sentinel.from("127.0.0.5"));
+
+        assertThat(Eventually.within(Duration.ofSeconds(3),
+                () -> brokenStreams() >= before + 1)).as("sentinel_streams_broken_total")
+                .isTrue();
+        String log = LogCapture.text().substring(logFrom);
+        assertThat(log).contains("side=client")
+                .doesNotContain("cannot send error response").doesNotContain("\tat ");
     }
 
     @Test
@@ -337,6 +382,25 @@ class SlowAndBrokenClientsIT {
             all.writeBytes(part);
         }
         return all.toByteArray();
+    }
+
+    private static double brokenStreams() {
+        return sentinel.metrics(sentinel.sentinel()).value("sentinel_streams_broken_total");
+    }
+
+    /** Reads until the peer closes or resets the connection; a reset ends the text too. */
+    private static String readUntilClosed(InputStream in) {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        try {
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                received.write(buffer, 0, read);
+            }
+        } catch (IOException e) {
+            // Reset instead of closed: what arrived before still counts.
+        }
+        return received.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** Opens an event stream, reads until the first event arrived, and drops the socket. */

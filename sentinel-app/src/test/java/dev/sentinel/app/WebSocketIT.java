@@ -217,6 +217,38 @@ class WebSocketIT {
     }
 
     @Test
+    void aHandshakeNewApiAnswers200WithoutUpgradingLeavesNoBinding() {
+        String key = Keys.fresh();
+        realtime.answerWithoutUpgrade(key);
+
+        Answer notUpgraded = LoopbackWebSocket.open(sentinel.from("127.0.0.2"), "/v1/realtime",
+                realtimeProtocols(key));
+
+        assertThat(notUpgraded.status()).isEqualTo(200);
+        assertThat(notUpgraded.body()).contains("\"object\":\"list\"");
+        assertThat(sentinel.rulesByHint(hint(key))).isEmpty();
+
+        // Not bound, so the same key is still free for the network that uses it properly.
+        Answer elsewhere = LoopbackWebSocket.open(sentinel.from("127.0.0.3"), "/v1/realtime",
+                realtimeProtocols(key));
+        assertThat(elsewhere.status()).isEqualTo(200);
+        assertThat(sentinel.rulesByHint(hint(key))).isEmpty();
+    }
+
+    @Test
+    void aHandshakeWithoutUserAgentReachesNewApiWithTheJdkClientsAsTheLimitsSay() {
+        Answer answer = LoopbackWebSocket.open(sentinel.from("127.0.0.2"), "/v1/realtime",
+                realtimeProtocols(Keys.fresh()));
+
+        assertThat(answer.status()).as(answer.head()).isEqualTo(101);
+        answer.socket().close();
+        // README Limits: the JDK client that dials New API adds its own and cannot be told
+        // not to; a plain request gets Helidon's instead.
+        assertThat(realtime.upgrades().get(0).header("user-agent"))
+                .singleElement().asString().startsWith("Java-http-client/");
+    }
+
+    @Test
     void aCrossOriginBrowserHandshakeIsBridgedWithItsOrigin() {
         Answer answer = LoopbackWebSocket.open(sentinel.from("127.0.0.2"), "/v1/realtime",
                 realtimeProtocols(Keys.fresh())[0], "Origin: " + RealtimeStandIn.ALLOWED_ORIGIN);

@@ -241,36 +241,44 @@ public final class ProxyHandler implements Handler {
             return;
         }
         if (knownLength) {
-            streamResponseBody(answer, response.outputStream());
+            streamResponseBody(answer, response.outputStream(), requestId);
             return;
         }
 
         // A stream of unknown length (SSE): send the headers now, not with the first event.
         EarlyHeaders early = response.sink(EarlyHeaders.TYPE);
         early.flushHeaders();
-        streamResponseBody(answer, early.body());
+        streamResponseBody(answer, early.body(), requestId);
     }
 
     /**
      * Copies New API's answer, flushing every chunk: a read returns what one downstream
      * write sent, so each SSE event reaches the client as soon as New API flushes it.
      */
-    private void streamResponseBody(HttpClientResponse answer, OutputStream out) {
+    private void streamResponseBody(HttpClientResponse answer, OutputStream out,
+            String requestId) {
         byte[] buffer = new byte[BUFFER_SIZE];
+        String side = "downstream";
         try (InputStream in = answer.inputStream()) {
             int read;
             while ((read = in.read(buffer)) >= 0) {
                 if (read > 0) {
+                    side = "client";
                     out.write(buffer, 0, read);
                     out.flush();
+                    side = "downstream";
                 }
             }
+            side = "client";
             out.close();
-        } catch (IOException e) {
-            // Either side broke mid-body; closing the answer (by the caller) drops the
-            // downstream connection, and rethrowing makes Helidon drop the client's.
+        } catch (IOException | RuntimeException e) {
+            // Helidon reports a gone client and a downstream cut short as runtime exceptions.
+            // Closing the answer (by the caller) drops the downstream connection; closing
+            // the client's without a last chunk keeps the truncation visible to it.
+            LOG.log(Level.INFO, "stream broke off requestId={0} side={1} cause={2}",
+                    requestId, side, describe(e));
             listener.streamBroken(describe(e));
-            throw new UncheckedIOException(e);
+            throw new CloseConnectionException("the streamed answer broke off", e);
         }
     }
 

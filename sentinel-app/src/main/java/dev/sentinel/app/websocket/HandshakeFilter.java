@@ -38,8 +38,8 @@ import java.util.Set;
  *       request id, CORS) and Helidon sends no {@code 101}.</li>
  *   <li>The handshake is repeated to New API with the client's path and query byte for
  *       byte, its sub-protocols and headers, and one {@code X-Real-IP} and
- *       {@code X-Forwarded-For}. New API's answer settles a first use as for HTTP: kept on
- *       an upgrade, undone on 401 or when no answer comes.</li>
+ *       {@code X-Forwarded-For}. A first use is kept only when New API upgrades; any other
+ *       answer, or none, undoes it.</li>
  *   <li>A refused New API handshake is passed to the client (status, headers, body);
  *       502/504 when New API cannot be reached.</li>
  *   <li>Accepted: the sub-protocol New API chose is handed to the handshake, which sends
@@ -112,7 +112,10 @@ final class HandshakeFilter implements Filter {
                 listener.refused(requestId, failed.code().httpStatus(), failed.code().code());
             }
             case Dialed.Answered answered -> {
-                screen.settle(admitted, answered.status());
+                // Unlike a plain answer, any answer but an upgrade proves nothing about the
+                // key: a route that does not speak WebSocket answers 200 to any key.
+                screen.settleUnanswered(admitted, "upgrade refused status="
+                        + answered.status());
                 relay(response, answered, requestId);
                 listener.refused(requestId, answered.status(), DOWNSTREAM);
             }

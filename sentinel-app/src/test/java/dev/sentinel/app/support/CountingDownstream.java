@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * whether a body arrived whole, cut short, or never ended.
  *
  * <p>Paths: {@code /sse} answers a server-sent event stream that runs until the peer goes
- * away; {@code /large/<bytes>} answers that many bytes with a length, counting what it
+ * away; {@code /sse-cut/<n>} sends n events and then drops the connection without ending
+ * the stream; {@code /large/<bytes>} answers that many bytes with a length, counting what it
  * managed to write; anything else answers {@code 200 {}}. A connection whose request body
  * broke off is closed, never read further.
  */
@@ -140,9 +141,12 @@ public final class CountingDownstream implements AutoCloseable {
                     return;
                 }
                 if (path.startsWith("/sse")) {
+                    int events = path.startsWith("/sse-cut/")
+                            ? Integer.parseInt(path.substring("/sse-cut/".length()))
+                            : MAX_EVENTS;
                     streaming.incrementAndGet();
                     try {
-                        streamEvents(out);
+                        streamEvents(out, events);
                     } finally {
                         streaming.decrementAndGet();
                     }
@@ -163,10 +167,10 @@ public final class CountingDownstream implements AutoCloseable {
         }
     }
 
-    private void streamEvents(OutputStream out) throws IOException {
+    private void streamEvents(OutputStream out, int events) throws IOException {
         out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        for (int i = 0; i < MAX_EVENTS; i++) {
+        for (int i = 0; i < events; i++) {
             byte[] event = ("data: {\"n\":" + i + "}\n\n").getBytes(StandardCharsets.UTF_8);
             out.write((Integer.toHexString(event.length) + "\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));

@@ -49,6 +49,7 @@ public final class RealtimeStandIn implements AutoCloseable {
     private final List<Upgrade> upgrades = new CopyOnWriteArrayList<>();
     private final List<Closed> closes = new CopyOnWriteArrayList<>();
     private final Set<String> rejectedKeys = ConcurrentHashMap.newKeySet();
+    private final Set<String> notUpgradedKeys = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private RealtimeStandIn() {
@@ -80,6 +81,14 @@ public final class RealtimeStandIn implements AutoCloseable {
     /** Makes handshakes carrying this raw key anywhere in a header answer 401. */
     public void reject(String rawKey) {
         rejectedKeys.add(rawKey);
+    }
+
+    /**
+     * Makes handshakes carrying this raw key answer {@code 200} JSON instead of upgrading,
+     * as a New API route that does not speak WebSocket does.
+     */
+    public void answerWithoutUpgrade(String rawKey) {
+        notUpgradedKeys.add(rawKey);
     }
 
     /** Returns every handshake that reached the upgrade. */
@@ -147,6 +156,13 @@ public final class RealtimeStandIn implements AutoCloseable {
                                 "application/json; charset=utf-8");
                         response.send("{\"error\":{\"message\":\"无效的令牌 Invalid token\","
                                 + "\"type\":\"new_api_error\",\"code\":\"\"}}");
+                        return;
+                    }
+                }
+                for (String key : notUpgradedKeys) {
+                    if (value.contains(key)) {
+                        response.header(HeaderNames.CONTENT_TYPE, "application/json");
+                        response.send("{\"object\":\"list\",\"data\":[]}");
                         return;
                     }
                 }
