@@ -193,8 +193,9 @@ class SlowAndBrokenClientsIT {
         assertThat(Eventually.within(Duration.ofSeconds(3),
                 () -> brokenStreams() >= before + 1)).as("sentinel_streams_broken_total")
                 .isTrue();
+        // A cancelled stream is routine: counted, not logged at INFO.
         String log = LogCapture.text().substring(logFrom);
-        assertThat(log).contains("side=client")
+        assertThat(log).doesNotContain("side=client")
                 .doesNotContain("cannot send error response").doesNotContain("\tat ");
     }
 

@@ -275,8 +275,10 @@ public final class ProxyHandler implements Handler {
             // Helidon reports a gone client and a downstream cut short as runtime exceptions.
             // Closing the answer (by the caller) drops the downstream connection; closing
             // the client's without a last chunk keeps the truncation visible to it.
-            LOG.log(Level.INFO, "stream broke off requestId={0} side={1} cause={2}",
-                    requestId, side, describe(e));
+            // A client that cancels its stream is routine; New API cutting one off is not.
+            LOG.log(side.equals("client") ? Level.DEBUG : Level.INFO,
+                    "stream broke off requestId={0} side={1} cause={2}", requestId, side,
+                    describe(e));
             listener.streamBroken(describe(e));
             throw new CloseConnectionException("the streamed answer broke off", e);
         }
