@@ -117,6 +117,23 @@ class SentinelConfigTest {
     }
 
     @Test
+    void theStartLogShowsEveryEffectiveSettingNotOnlyTheSetOnes() {
+        // Only the set variables were logged, so a default in force could not be read off.
+        String described = SentinelConfig.load(Map.of("BIND_PREFIX_V6", "56",
+                "ADMIN_PASSWORD", "correct-horse")).describeMasked();
+
+        for (String name : SentinelConfig.NAMES) {
+            assertThat(described).contains(name + "=");
+        }
+        assertThat(described).doesNotContain("correct-horse")
+                .contains("BIND_PREFIX_V6=56", "BIND_PREFIX_V4=32", "SENTINEL_PORT=8016",
+                        "SENTINEL_FAILSAFE_MODE=closed", "BIND_EXEMPT_PATHS=/api/",
+                        "MAX_REQUEST_BODY_MB=100", "DATABASE_URL=(embedded)",
+                        "ADMIN_PASSWORD=****", "SENTINEL_HMAC_SECRET=(generated)");
+        assertThat(described.split(" ")).hasSize(SentinelConfig.NAMES.size());
+    }
+
+    @Test
     void theMaskedDescriptionShowsOnlyTheWebhooksOriginBecauseItsPathIsTheSecret() {
         SentinelConfig config = SentinelConfig.load(Map.of(
                 "ALERT_WEBHOOK_URL", "https://oapi.dingtalk.com/robot/send?access_token=t0k3n",
