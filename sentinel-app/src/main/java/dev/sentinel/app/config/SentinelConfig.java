@@ -90,6 +90,12 @@ public final class SentinelConfig {
     private SentinelConfig(Settings settings) {
         this.settings = settings;
         downstreamUrl = httpUrl("DOWNSTREAM_URL", "http://127.0.0.1:3000");
+        // Each request's own query replaces it, so a query here would silently vanish.
+        if (downstreamUrl.getRawQuery() != null || downstreamUrl.getRawFragment() != null) {
+            throw new ConfigException("DOWNSTREAM_URL='" + maskUrlPassword(downstreamUrl
+                    .toString()) + "' is not valid: expected no query or fragment, only New "
+                    + "API's address and an optional path prefix");
+        }
         host = parsed("SENTINEL_HOST", "0.0.0.0", SentinelConfig::listenAddress,
                 "an IP address of this machine such as 0.0.0.0, 127.0.0.1 or ::");
         port = integer("SENTINEL_PORT", 8016, 0, 65535, "a port number from 0 to 65535");
@@ -112,8 +118,10 @@ public final class SentinelConfig {
         trustedProxies = list("TRUSTED_PROXY_IPS", Cidr::parse,
                 "comma-separated CIDRs such as 172.28.0.0/16");
         bindPrefixes = new BindPrefixes(
-                integer("BIND_PREFIX_V4", 32, 0, 32, "a prefix length from 0 to 32"),
-                integer("BIND_PREFIX_V6", 64, 0, 128, "a prefix length from 0 to 128"));
+                integer("BIND_PREFIX_V4", 32, BindPrefixes.WIDEST_V4, 32,
+                        "a prefix length from " + BindPrefixes.WIDEST_V4 + " to 32"),
+                integer("BIND_PREFIX_V6", 64, BindPrefixes.WIDEST_V6, 128,
+                        "a prefix length from " + BindPrefixes.WIDEST_V6 + " to 128"));
         exemptPaths = new ExemptPaths(settings.get("BIND_EXEMPT_PATHS").isPresent()
                 ? list("BIND_EXEMPT_PATHS", SentinelConfig::pathPrefix,
                         "comma-separated path prefixes starting with /")
@@ -344,10 +352,12 @@ public final class SentinelConfig {
             return List.of();
         }
         List<T> items = new ArrayList<>();
-        for (String item : new LinkedHashSet<>(List.of(text.get().split(",")))) {
+        for (String item : new LinkedHashSet<>(List.of(text.get().split(",", -1)))) {
             String trimmed = item.strip();
             if (trimmed.isEmpty()) {
-                continue;
+                // A stray comma usually means a value lost in templating: say so.
+                throw new ConfigException(name + "='" + text.get() + "' is not valid: an "
+                        + "entry is empty; expected " + expected);
             }
             try {
                 items.add(parser.apply(trimmed));
