@@ -13,7 +13,7 @@ export interface Binding {
   rulesSetByAdmin: boolean
   boundAt: string
   lastSeenAt: string
-  lastIp: string
+  lastIp: string | null
   note: string
   revision: number
 }

@@ -27,7 +27,9 @@ const settings: Settings = {
 describe('settings validation mirrors the server', () => {
   it('checks whole-number ranges', () => {
     expect(checkSetting('bindPrefixV4', 24, t)).toBeNull()
-    expect(checkSetting('bindPrefixV4', 33, t)).toBe('rules.integer {"min":0,"max":32}')
+    expect(checkSetting('bindPrefixV4', 33, t)).toBe('rules.integer {"min":8,"max":32}')
+    expect(checkSetting('bindPrefixV4', 0, t)).toBe('rules.integer {"min":8,"max":32}')
+    expect(checkSetting('bindPrefixV6', 15, t)).toBe('rules.integer {"min":16,"max":128}')
     expect(checkSetting('alertThresholdCount', 0, t)).not.toBeNull()
     expect(checkSetting('bindRatePerIp', 1.5, t)).not.toBeNull()
   })

@@ -13,8 +13,8 @@ export const SETTING_INPUTS: Record<SettingName, SettingInput> = {
   alertWebhookUrl: { kind: 'url' },
   alertWebhookFormat: { kind: 'choice', options: ['generic', 'slack', 'dingtalk', 'feishu'] },
   archiveDays: { kind: 'integer', min: 1, max: 36_500 },
-  bindPrefixV4: { kind: 'integer', min: 0, max: 32 },
-  bindPrefixV6: { kind: 'integer', min: 0, max: 128 },
+  bindPrefixV4: { kind: 'integer', min: 8, max: 32 },
+  bindPrefixV6: { kind: 'integer', min: 16, max: 128 },
   bindRatePerIp: { kind: 'integer', min: 0, max: 1_000_000 },
 }
 

@@ -29,6 +29,7 @@ import dev.sentinel.app.http.ClientAddresses;
 import dev.sentinel.app.http.HeadDeadline;
 import dev.sentinel.app.http.HealthRoutes;
 import dev.sentinel.app.http.JsonDirectHandler;
+import dev.sentinel.app.http.ListenPorts;
 import dev.sentinel.app.http.ManagementRoutes;
 import dev.sentinel.app.http.OriginFormFilter;
 import dev.sentinel.app.http.Refusals;
@@ -151,6 +152,11 @@ public final class Sentinel implements AutoCloseable {
     private static Sentinel startInto(SentinelConfig config, InstantSource clock,
             List<AutoCloseable> started) {
         LOG.log(Level.INFO, "starting configuration: {0}", config.describeMasked());
+
+        // Before any store is opened, and before Helidon can hide which port was taken.
+        ListenPorts.requireFree(config.host(), config.port(), "SENTINEL_PORT");
+        ListenPorts.requireFree(config.host(), config.managementPort(),
+                "SENTINEL_MANAGEMENT_PORT");
 
         // Only the embedded default may invent secrets; validation already required them
         // everywhere else.

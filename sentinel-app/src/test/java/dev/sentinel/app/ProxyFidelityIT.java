@@ -256,11 +256,31 @@ class ProxyFidelityIT {
     void optionsPreflightsPassWithoutADecision() {
         Response response = sentinel.from("127.0.0.2").exchange(LoopbackClient.request(
                 "OPTIONS", "/v1/chat/completions", new String[] {
-                    "Origin: https://chat.example", "Access-Control-Request-Method: POST",
-                    "Authorization: Bearer sk-not$a$key"}, null));
+                    "Origin: https://chat.example", "Access-Control-Request-Method: POST"},
+                null));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(sentinel.downstream().received()).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void optionsWithABoundKeyFromAnotherNetworkIsStopped(boolean shapedAsPreflight) {
+        // Every OPTIONS passed unchecked, so a bound key reached New API from anywhere.
+        String key = Keys.fresh();
+        assertThat(sentinel.from("127.0.0.1").get("/v1/models", "Authorization: Bearer " + key)
+                .status()).isEqualTo(200);
+        sentinel.downstream().clear();
+        String[] headers = shapedAsPreflight
+                ? new String[] {"Authorization: Bearer " + key, "Origin: https://chat.example",
+                    "Access-Control-Request-Method: POST"}
+                : new String[] {"Authorization: Bearer " + key};
+
+        Response response = sentinel.from("127.0.0.2").exchange(LoopbackClient.request(
+                "OPTIONS", "/v1/models", headers, null));
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(sentinel.downstream().received()).isEmpty();
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -44,7 +45,7 @@ final class BindingRowMapper implements RowMapper<Binding> {
                 rs.getBoolean("rules_set_by_admin"),
                 rs.getObject("bound_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
-                IpAddress.of(rs.getString("last_ip")),
+                Optional.ofNullable(rs.getString("last_ip")).map(IpAddress::of),
                 rs.getString("note"),
                 rs.getLong("revision"));
     }

@@ -12,6 +12,7 @@ import dev.sentinel.domain.binding.Binding;
 import dev.sentinel.domain.binding.BindingStatus;
 import dev.sentinel.domain.credential.TokenHash;
 import dev.sentinel.domain.net.Cidr;
+import dev.sentinel.domain.net.IpAddress;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +190,7 @@ final class PostgresBindingAdmin implements BindingAdmin {
                     .bindArray("rules", String.class, (Object[]) SqlText.cidrs(rules))
                     .bind("status", BindingRowMapper.status(candidate.status()))
                     .bind("now", SqlText.timestamp(clock.instant()))
-                    .bind("lastIp", candidate.lastIp().toString())
+                    .bind("lastIp", candidate.lastIp().map(IpAddress::toString).orElse(null))
                     .bind("note", SqlText.storable(candidate.note(), MAX_NOTE_LENGTH))
                     .map(BindingRowMapper.INSTANCE)
                     .findOne();

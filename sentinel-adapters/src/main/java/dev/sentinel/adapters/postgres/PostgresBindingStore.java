@@ -4,6 +4,7 @@ import dev.sentinel.adapters.internal.StoreCircuit;
 import dev.sentinel.domain.SentinelException;
 import dev.sentinel.domain.binding.Binding;
 import dev.sentinel.domain.credential.TokenHash;
+import dev.sentinel.domain.net.IpAddress;
 import dev.sentinel.domain.port.BindingStore;
 import java.util.Objects;
 import java.util.Optional;
@@ -109,7 +110,7 @@ final class PostgresBindingStore implements BindingStore {
                 .bind("rulesSetByAdmin", candidate.rulesSetByAdmin())
                 .bind("boundAt", SqlText.timestamp(candidate.boundAt()))
                 .bind("lastSeenAt", SqlText.timestamp(candidate.lastSeenAt()))
-                .bind("lastIp", candidate.lastIp().toString())
+                .bind("lastIp", candidate.lastIp().map(IpAddress::toString).orElse(null))
                 .bind("note", SqlText.storable(candidate.note(), MAX_NOTE_LENGTH))
                 .map(BindingRowMapper.INSTANCE)
                 .findOne();

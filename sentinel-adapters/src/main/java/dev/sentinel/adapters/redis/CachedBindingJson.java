@@ -37,7 +37,8 @@ final class CachedBindingJson {
                 binding.rules().stream().map(Cidr::toString).toList(),
                 binding.status().name().toLowerCase(Locale.ROOT), binding.rulesSetByAdmin(),
                 binding.boundAt().toString(), binding.lastSeenAt().toString(),
-                binding.lastIp().toString(), binding.note(), binding.revision(),
+                binding.lastIp().map(IpAddress::toString).orElse(null),
+                binding.note(), binding.revision(),
                 cached.cachedAt().toString());
         try {
             return MAPPER.writeValueAsString(entry);
@@ -57,7 +58,8 @@ final class CachedBindingJson {
                     entry.hint(), entry.rules().stream().map(Cidr::parse).toList(),
                     BindingStatus.valueOf(entry.status().toUpperCase(Locale.ROOT)),
                     entry.rulesSetByAdmin(), Instant.parse(entry.boundAt()),
-                    Instant.parse(entry.lastSeenAt()), IpAddress.of(entry.lastIp()),
+                    Instant.parse(entry.lastSeenAt()),
+                    Optional.ofNullable(entry.lastIp()).map(IpAddress::of),
                     entry.note(), entry.revision());
             return Optional.of(new BindingCache.Cached(binding, Instant.parse(entry.cachedAt())));
         } catch (JsonProcessingException | RuntimeException e) {

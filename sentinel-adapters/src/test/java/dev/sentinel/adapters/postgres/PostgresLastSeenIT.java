@@ -89,7 +89,7 @@ class PostgresLastSeenIT {
                 .isEqualTo(Bindings.T0.plusSeconds(30));
         Binding thirdNow = store.find(third.tokenHash()).orElseThrow();
         assertThat(thirdNow.lastSeenAt()).isEqualTo(Bindings.T0.plusSeconds(40));
-        assertThat(thirdNow.lastIp()).isEqualTo(IpAddress.of("2001:db8:1:2::9"));
+        assertThat(thirdNow.lastIp()).contains(IpAddress.of("2001:db8:1:2::9"));
     }
 
     @Test
@@ -115,7 +115,7 @@ class PostgresLastSeenIT {
 
         Binding now = store.find(created.tokenHash()).orElseThrow();
         assertThat(now.lastSeenAt()).isEqualTo(Bindings.T0.plusSeconds(100));
-        assertThat(now.lastIp()).isEqualTo(IpAddress.of("198.51.100.4"));
+        assertThat(now.lastIp()).contains(IpAddress.of("198.51.100.4"));
     }
 
     @Test

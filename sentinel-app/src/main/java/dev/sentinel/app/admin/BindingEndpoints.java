@@ -131,9 +131,9 @@ final class BindingEndpoints {
                             + "banned");
                 }).orElse(BindingStatus.ACTIVE);
         TokenHash tokenHash = hasher.identify(key);
-        // Until its first use, a pre-bound key's "last use" is its binding by the admin.
+        // Until its first use, a pre-bound key has been seen from nowhere.
         Binding candidate = new Binding(0, tokenHash, key.hint(), rules, status, true,
-                clock.instant(), clock.instant(), rules.get(0).network(), note, 1);
+                clock.instant(), clock.instant(), Optional.empty(), note, 1);
         PreBind outcome = bindings.preBind(candidate, exchange.actor());
         if (outcome instanceof PreBind.AlreadyBound already) {
             throw AdminProblem.of(409, "already_bound", "key " + key.hint() + " ("

@@ -22,7 +22,8 @@ import java.util.List;
  *       {@code Retry-After}, whatever the password.</li>
  *   <li>Compare the password in constant time (both sides hashed first, so not even the
  *       length leaks).</li>
- *   <li>On success clear the count, audit the login and issue a token.</li>
+ *   <li>On success audit the login (no audit row, no token: 503), clear the count and
+ *       issue a token.</li>
  * </ol>
  *
  * <p>Thread-safe.
@@ -67,10 +68,12 @@ final class LoginEndpoints {
                     + "password: expected ADMIN_PASSWORD");
         }
 
+        // Every admin action is audited: a login whose row cannot be written issues no
+        // token (the caller answers 503). The attempt stays counted, so the lockout holds.
+        audit.record("admin.login", "admin@" + address, "", exchange.actor());
         attempts.succeeded(exchange.actor().address());
         AdminTokens.Issued issued = tokens.issue();
         LOG.log(Level.INFO, "admin logged in ip={0}", address);
-        recordQuietly("admin.login", address, exchange);
         exchange.json(200, new Views.TokenView(issued.token(), issued.expiresAt().toString()));
     }
 
@@ -79,8 +82,8 @@ final class LoginEndpoints {
     }
 
     /**
-     * Logins are audited when the database answers; an admin must still be able to log in
-     * and see that it does not.
+     * A lockout is audited when the database answers; without it the 429 must still be
+     * sent, or an outage would lift the lockout.
      */
     private void recordQuietly(String action, String address, AdminExchange exchange) {
         try {

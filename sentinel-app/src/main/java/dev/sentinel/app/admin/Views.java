@@ -6,6 +6,7 @@ import dev.sentinel.adapters.admin.Page;
 import dev.sentinel.domain.binding.Binding;
 import dev.sentinel.domain.binding.Intercept;
 import dev.sentinel.domain.net.Cidr;
+import dev.sentinel.domain.net.IpAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -38,7 +39,8 @@ final class Views {
             return new BindingView(binding.id(), binding.tokenHash().hex(), binding.hint(),
                     texts(binding.rules()), binding.status().name().toLowerCase(Locale.ROOT),
                     binding.rulesSetByAdmin(), binding.boundAt().toString(),
-                    binding.lastSeenAt().toString(), binding.lastIp().toString(),
+                    binding.lastSeenAt().toString(),
+                    binding.lastIp().map(IpAddress::toString).orElse(null),
                     binding.note(), binding.revision());
         }
     }

@@ -48,8 +48,6 @@ public final class SentinelConfig {
 
     private static final Set<String> SECRETS = Set.of("SENTINEL_HMAC_SECRET", "ADMIN_PASSWORD",
             "ADMIN_JWT_SECRET");
-    private static final Set<String> URLS_WITH_CREDENTIALS = Set.of("DATABASE_URL",
-            "REDIS_URL", "ALERT_WEBHOOK_URL");
     private static final Set<String> WEBHOOK_FORMATS = Set.of("generic", "slack", "dingtalk",
             "feishu");
 
@@ -92,6 +90,12 @@ public final class SentinelConfig {
     private SentinelConfig(Settings settings) {
         this.settings = settings;
         downstreamUrl = httpUrl("DOWNSTREAM_URL", "http://127.0.0.1:3000");
+        // Each request's own query replaces it, so a query here would silently vanish.
+        if (downstreamUrl.getRawQuery() != null || downstreamUrl.getRawFragment() != null) {
+            throw new ConfigException("DOWNSTREAM_URL='" + maskUrlPassword(downstreamUrl
+                    .toString()) + "' is not valid: expected no query or fragment, only New "
+                    + "API's address and an optional path prefix");
+        }
         host = parsed("SENTINEL_HOST", "0.0.0.0", SentinelConfig::listenAddress,
                 "an IP address of this machine such as 0.0.0.0, 127.0.0.1 or ::");
         port = integer("SENTINEL_PORT", 8016, 0, 65535, "a port number from 0 to 65535");
@@ -114,8 +118,10 @@ public final class SentinelConfig {
         trustedProxies = list("TRUSTED_PROXY_IPS", Cidr::parse,
                 "comma-separated CIDRs such as 172.28.0.0/16");
         bindPrefixes = new BindPrefixes(
-                integer("BIND_PREFIX_V4", 32, 0, 32, "a prefix length from 0 to 32"),
-                integer("BIND_PREFIX_V6", 64, 0, 128, "a prefix length from 0 to 128"));
+                integer("BIND_PREFIX_V4", 32, BindPrefixes.WIDEST_V4, 32,
+                        "a prefix length from " + BindPrefixes.WIDEST_V4 + " to 32"),
+                integer("BIND_PREFIX_V6", 64, BindPrefixes.WIDEST_V6, 128,
+                        "a prefix length from " + BindPrefixes.WIDEST_V6 + " to 128"));
         exemptPaths = new ExemptPaths(settings.get("BIND_EXEMPT_PATHS").isPresent()
                 ? list("BIND_EXEMPT_PATHS", SentinelConfig::pathPrefix,
                         "comma-separated path prefixes starting with /")
@@ -180,30 +186,61 @@ public final class SentinelConfig {
     }
 
     /**
-     * Returns every setting as {@code NAME=value}, sorted, with secrets and the passwords of
-     * URLs masked: fit for the one start-up log line.
+     * Returns the effective configuration, every setting as {@code NAME=value} whether set
+     * or defaulted, sorted, with secrets and the passwords of URLs masked: fit for the one
+     * start-up log line.
      */
     public String describeMasked() {
         Map<String, String> shown = new TreeMap<>();
-        for (String name : NAMES) {
-            String value = settings.get(name).orElse(null);
-            if (value == null) {
-                continue;
-            }
-            if (SECRETS.contains(name)) {
-                value = "****";
-            } else if (name.equals("ALERT_WEBHOOK_URL")) {
-                // Chat webhooks carry their token in the path or query, not as a password.
-                value = webhookOrigin(value);
-            } else if (URLS_WITH_CREDENTIALS.contains(name)) {
-                value = maskUrlPassword(value);
-            }
-            shown.put(name, value);
+        shown.put("DOWNSTREAM_URL", downstreamUrl.toString());
+        shown.put("SENTINEL_PORT", String.valueOf(port));
+        shown.put("SENTINEL_MANAGEMENT_PORT", String.valueOf(managementPort));
+        shown.put("SENTINEL_HOST", host);
+        shown.put("DATABASE_URL", databaseUrl.map(SentinelConfig::maskUrlPassword)
+                .orElse("(embedded)"));
+        shown.put("REDIS_URL", redisUrl.map(SentinelConfig::maskUrlPassword)
+                .orElse("(none)"));
+        shown.put("REDIS_KEY_PREFIX", redisKeyPrefix);
+        shown.put("DATA_DIR", dataDir.toString());
+        shown.put("SENTINEL_CONFIG", settings.get("SENTINEL_CONFIG").orElse("(none)"));
+        for (String secret : SECRETS) {
+            shown.put(secret, settings.get(secret).isPresent() ? "****" : "(generated)");
         }
+        shown.put("TRUSTED_PROXY_IPS", trustedProxies.isEmpty() ? "(none)"
+                : String.join(",", trustedProxies.stream().map(Cidr::toString).toList()));
+        shown.put("BIND_PREFIX_V4", String.valueOf(bindPrefixes.v4()));
+        shown.put("BIND_PREFIX_V6", String.valueOf(bindPrefixes.v6()));
+        shown.put("BIND_EXEMPT_PATHS", exemptPaths.prefixes().isEmpty() ? "(none)"
+                : String.join(",", exemptPaths.prefixes()));
+        shown.put("BIND_RATE_PER_IP", String.valueOf(bindRatePerIp));
+        shown.put("CACHE_TTL_SECONDS", String.valueOf(cacheTtl.toSeconds()));
+        shown.put("LOCAL_CACHE_MILLIS", String.valueOf(localCacheTtl.toMillis()));
+        shown.put("SENTINEL_FAILSAFE_MODE", failsafeMode.value());
+        shown.put("INTERCEPT_BUFFER_SIZE", String.valueOf(interceptBufferSize));
+        shown.put("INTERCEPT_LOG_PER_KEY", String.valueOf(interceptLogPerKey));
+        shown.put("ALERT_THRESHOLD_COUNT", String.valueOf(alertThresholdCount));
+        shown.put("ALERT_WINDOW_SECONDS", String.valueOf(alertWindow.toSeconds()));
+        // Chat webhooks carry their token in the path or query, not as a password.
+        shown.put("ALERT_WEBHOOK_URL", alertWebhookUrl.map(url -> webhookOrigin(url.toString()))
+                .orElse("(none)"));
+        shown.put("ALERT_WEBHOOK_FORMAT", alertWebhookFormat);
+        shown.put("ARCHIVE_DAYS", String.valueOf(archiveDays));
+        shown.put("ADMIN_TOKEN_TTL_MINUTES", String.valueOf(adminTokenTtl.toMinutes()));
+        shown.put("LOGIN_MAX_ATTEMPTS", String.valueOf(loginMaxAttempts));
+        shown.put("LOGIN_WINDOW_SECONDS", String.valueOf(loginWindow.toSeconds()));
+        shown.put("LOGIN_LOCKOUT_SECONDS", String.valueOf(loginLockout.toSeconds()));
+        shown.put("DOWNSTREAM_CONNECT_TIMEOUT_MS",
+                String.valueOf(downstreamConnectTimeout.toMillis()));
+        shown.put("DOWNSTREAM_IDLE_TIMEOUT_SECONDS",
+                String.valueOf(downstreamIdleTimeout.toSeconds()));
+        shown.put("CLIENT_HEADER_TIMEOUT_SECONDS",
+                String.valueOf(clientHeaderTimeout.toSeconds()));
+        shown.put("MAX_REQUEST_BODY_MB", String.valueOf(maxRequestBodyBytes / (1024 * 1024)));
+
         StringBuilder line = new StringBuilder();
         shown.forEach((name, value) -> line.append(line.length() == 0 ? "" : " ")
                 .append(name).append('=').append(value));
-        return line.length() == 0 ? "(nothing set: every default)" : line.toString();
+        return line.toString();
     }
 
     /**
@@ -315,10 +352,12 @@ public final class SentinelConfig {
             return List.of();
         }
         List<T> items = new ArrayList<>();
-        for (String item : new LinkedHashSet<>(List.of(text.get().split(",")))) {
+        for (String item : new LinkedHashSet<>(List.of(text.get().split(",", -1)))) {
             String trimmed = item.strip();
             if (trimmed.isEmpty()) {
-                continue;
+                // A stray comma usually means a value lost in templating: say so.
+                throw new ConfigException(name + "='" + text.get() + "' is not valid: an "
+                        + "entry is empty; expected " + expected);
             }
             try {
                 items.add(parser.apply(trimmed));

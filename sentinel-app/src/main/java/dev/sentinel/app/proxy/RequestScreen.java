@@ -16,7 +16,6 @@ import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
-import io.helidon.http.Method;
 import io.helidon.http.ServerRequestHeaders;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -122,11 +121,9 @@ public final class RequestScreen {
                     "the request target has a character that is not printable ASCII");
         }
 
-        // Preflights carry no key; New API's CORS layer answers them.
-        if (method.equals(Method.OPTIONS.text())) {
-            return new Screening.Admitted(requestId, client, connectionTokens, rawPath,
-                    rawQuery, Optional.empty());
-        }
+        // A real CORS preflight carries no key, so it passes below without a decision. No
+        // method is exempt: an OPTIONS that carries a key is checked like any request, or
+        // the key would reach New API from any network.
         CredentialExtraction extraction = extractor.extract(
                 new HelidonRequestView(headers, rawQuery));
         if (extraction instanceof CredentialExtraction.Rejected rejected) {

@@ -29,8 +29,8 @@ public sealed interface Screening {
      *         header: headers it names are not forwarded
      * @param rawPath the path as received, starting with {@code /}
      * @param rawQuery the query as received, without {@code ?}; empty when there is none
-     * @param verdict the guard's verdict; empty when the request carried no key or was a
-     *         preflight
+     * @param verdict the guard's verdict; empty when the request carried no key (a CORS
+     *         preflight carries none)
      */
     record Admitted(String requestId, IpAddress client, Set<String> connectionTokens,
             String rawPath, String rawQuery, Optional<Verdict> verdict) implements Screening {

@@ -37,10 +37,10 @@ public enum SettingField {
             "a whole number of days from 1 to 36500"),
     /** The IPv4 network a first use binds to. */
     BIND_PREFIX_V4("bindPrefixV4", "BIND_PREFIX_V4", Kind.NUMBER,
-            "a prefix length from 0 to 32"),
+            "a prefix length from " + BindPrefixes.WIDEST_V4 + " to 32"),
     /** The IPv6 network a first use binds to. */
     BIND_PREFIX_V6("bindPrefixV6", "BIND_PREFIX_V6", Kind.NUMBER,
-            "a prefix length from 0 to 128"),
+            "a prefix length from " + BindPrefixes.WIDEST_V6 + " to 128"),
     /** New bindings per client network per minute. */
     BIND_RATE_PER_IP("bindRatePerIp", "BIND_RATE_PER_IP", Kind.NUMBER,
             "a whole number of new bindings per minute from 0 (unlimited) to 1000000");
@@ -202,12 +202,12 @@ public enum SettingField {
                     number(text, 1, 36_500), s.bindPrefixes(), s.bindsPerMinute());
             case BIND_PREFIX_V4 -> new EffectiveSettings(s.failsafeMode(), s.alertThreshold(),
                     s.alertWindow(), s.alertWebhookUrl(), s.alertWebhookFormat(),
-                    s.archiveDays(), new BindPrefixes(number(text, 0, 32),
+                    s.archiveDays(), new BindPrefixes(number(text, BindPrefixes.WIDEST_V4, 32),
                             s.bindPrefixes().v6()), s.bindsPerMinute());
             case BIND_PREFIX_V6 -> new EffectiveSettings(s.failsafeMode(), s.alertThreshold(),
                     s.alertWindow(), s.alertWebhookUrl(), s.alertWebhookFormat(),
                     s.archiveDays(), new BindPrefixes(s.bindPrefixes().v4(),
-                            number(text, 0, 128)), s.bindsPerMinute());
+                            number(text, BindPrefixes.WIDEST_V6, 128)), s.bindsPerMinute());
             case BIND_RATE_PER_IP -> new EffectiveSettings(s.failsafeMode(),
                     s.alertThreshold(), s.alertWindow(), s.alertWebhookUrl(),
                     s.alertWebhookFormat(), s.archiveDays(), s.bindPrefixes(),

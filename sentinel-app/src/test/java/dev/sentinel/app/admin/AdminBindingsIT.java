@@ -7,11 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sentinel.app.support.AdminClient;
+import dev.sentinel.app.support.Eventually;
 import dev.sentinel.app.support.Keys;
 import dev.sentinel.app.support.LoopbackClient.Response;
 import dev.sentinel.app.support.SentinelUnderTest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -271,6 +273,23 @@ class AdminBindingsIT {
             assertThat(response.body()).doesNotContain(Keys.body(key))
                     .doesNotContain(Keys.body(key).toLowerCase());
         }
+    }
+
+    @Test
+    void aKeyBoundAheadOfUseShowsNoLastAddressUntilItsFirstUse() {
+        // The rule's network address (127.0.14.0) was shown as if the key had been used.
+        String key = Keys.fresh();
+        Response bound = admin.post("/admin/api/keys/bind", "{\"key\":" + quote(key)
+                + ",\"rules\":[\"127.0.14.0/24\"]}");
+        String path = "/admin/api/bindings/" + json(bound).get("tokenHash").asText();
+
+        assertThat(bound.status()).isEqualTo(201);
+        assertThat(json(bound).path("lastIp").isMissingNode()
+                || json(bound).path("lastIp").isNull()).as(bound.body()).isTrue();
+        assertThat(json(admin.get(path)).path("lastIp").asText("")).isEmpty();
+        assertThat(use(key, "127.0.14.9")).isEqualTo(200);
+        assertThat(Eventually.within(Duration.ofSeconds(15), () -> "127.0.14.9".equals(
+                json(admin.get(path)).path("lastIp").asText("")))).isTrue();
     }
 
     @Test

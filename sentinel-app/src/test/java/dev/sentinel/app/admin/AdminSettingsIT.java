@@ -125,6 +125,9 @@ class AdminSettingsIT {
                 "invalid_setting");
         assertError(admin.patch("/admin/api/settings", "{\"bindPrefixV6\":-1}"), 400,
                 "invalid_setting");
+        // At /0 every key bound to everywhere: binding silently switched off.
+        assertThat(assertError(admin.patch("/admin/api/settings", "{\"bindPrefixV4\":0}"), 400,
+                "invalid_setting")).contains("from 8 to 32");
         assertError(admin.patch("/admin/api/settings", "{\"alertThresholdCount\":0}"), 400,
                 "invalid_setting");
         assertError(admin.patch("/admin/api/settings", "{\"alertThresholdCount\":\"9\"}"), 400,

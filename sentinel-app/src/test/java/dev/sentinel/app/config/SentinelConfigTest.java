@@ -3,6 +3,7 @@ package dev.sentinel.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sentinel.domain.binding.BindPrefixes;
 import dev.sentinel.domain.guard.FailsafeMode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ class SentinelConfigTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "SENTINEL_PORT|abc|SENTINEL_PORT='abc' is not valid: expected a port number",
-        "BIND_PREFIX_V4|33|BIND_PREFIX_V4='33' is not valid: expected a prefix length from 0",
+        "BIND_PREFIX_V4|33|BIND_PREFIX_V4='33' is not valid: expected a prefix length from 8",
         "BIND_PREFIX_V6|-1|BIND_PREFIX_V6='-1' is not valid",
         "TRUSTED_PROXY_IPS|10.0.0.1/24|TRUSTED_PROXY_IPS='10.0.0.1/24' is not valid",
         "TRUSTED_PROXY_IPS|nginx|TRUSTED_PROXY_IPS='nginx' is not valid",
@@ -114,6 +115,65 @@ class SentinelConfigTest {
         assertThat(described).doesNotContain("hunter2", "redispass", SECRET, "correct-horse")
                 .contains("DATABASE_URL=postgresql://app:****@db/sentinel")
                 .contains("ADMIN_PASSWORD=****");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "TRUSTED_PROXY_IPS|'10.0.0.0/8,,'", "TRUSTED_PROXY_IPS|',10.0.0.0/8'",
+        "BIND_EXEMPT_PATHS|'/api/, ,/v0/'"
+    })
+    void aListWithAnEmptyEntryIsRefusedNamingTheVariable(String name, String value) {
+        // "10.0.0.0/8,," was accepted: a stray comma often marks a value lost in templating.
+        assertThatThrownBy(() -> SentinelConfig.load(Map.of(name, value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(name + "='" + value + "' is not valid: an entry is "
+                        + "empty");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"http://h:3000/prefix?x=1", "http://h:3000/prefix?", "http://h:3000/p#top"})
+    void aDownstreamUrlWithAQueryOrFragmentIsRefused(String url) {
+        // The query was dropped without a word: each request's own query replaces it.
+        assertThatThrownBy(() -> SentinelConfig.load(Map.of("DOWNSTREAM_URL", url)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("DOWNSTREAM_URL='" + url + "' is not valid: expected no query or "
+                        + "fragment, only New API's address and an optional path prefix");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"BIND_PREFIX_V4,0", "BIND_PREFIX_V4,7", "BIND_PREFIX_V6,0", "BIND_PREFIX_V6,15"})
+    void aBindPrefixSoWideThatBindingMeansNothingIsRefused(String name, String value) {
+        // At /0 every key was bound to everywhere: the product silently off.
+        assertThatThrownBy(() -> SentinelConfig.load(Map.of(name, value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(name + "='" + value + "' is not valid: expected a "
+                        + "prefix length from " + (name.endsWith("V4") ? "8 to 32" : "16 to 128"));
+    }
+
+    @Test
+    void theWidestAllowedBindPrefixesAreAccepted() {
+        SentinelConfig config = SentinelConfig.load(Map.of("BIND_PREFIX_V4", "8",
+                "BIND_PREFIX_V6", "16", "TRUSTED_PROXY_IPS", "10.0.0.0/8, 172.16.0.0/12"));
+
+        assertThat(config.bindPrefixes()).isEqualTo(new BindPrefixes(8, 16));
+        assertThat(config.trustedProxies()).hasSize(2);
+    }
+
+    @Test
+    void theStartLogShowsEveryEffectiveSettingNotOnlyTheSetOnes() {
+        // Only the set variables were logged, so a default in force could not be read off.
+        String described = SentinelConfig.load(Map.of("BIND_PREFIX_V6", "56",
+                "ADMIN_PASSWORD", "correct-horse")).describeMasked();
+
+        for (String name : SentinelConfig.NAMES) {
+            assertThat(described).contains(name + "=");
+        }
+        assertThat(described).doesNotContain("correct-horse")
+                .contains("BIND_PREFIX_V6=56", "BIND_PREFIX_V4=32", "SENTINEL_PORT=8016",
+                        "SENTINEL_FAILSAFE_MODE=closed", "BIND_EXEMPT_PATHS=/api/",
+                        "MAX_REQUEST_BODY_MB=100", "DATABASE_URL=(embedded)",
+                        "ADMIN_PASSWORD=****", "SENTINEL_HMAC_SECRET=(generated)");
+        assertThat(described.split(" ")).hasSize(SentinelConfig.NAMES.size());
     }
 
     @Test

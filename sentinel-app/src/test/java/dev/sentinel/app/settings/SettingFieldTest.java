@@ -51,6 +51,19 @@ class SettingFieldTest {
     }
 
     @Test
+    void aBindPrefixSoWideThatBindingMeansNothingIsRefused() {
+        // PATCH {"bindPrefixV4":0} was accepted and bound every key to 0.0.0.0/0.
+        assertThatThrownBy(() -> SettingField.BIND_PREFIX_V4.apply(BASE, "0"))
+                .hasMessage("bindPrefixV4='0' is not valid: expected a prefix length from 8 "
+                        + "to 32");
+        assertThatThrownBy(() -> SettingField.BIND_PREFIX_V6.apply(BASE, "15"))
+                .hasMessage("bindPrefixV6='15' is not valid: expected a prefix length from 16 "
+                        + "to 128");
+        assertThat(SettingField.BIND_PREFIX_V4.apply(BASE, "8").bindPrefixes().v4())
+                .isEqualTo(8);
+    }
+
+    @Test
     void aWebhookUrlInAnErrorIsCutShortBecauseItMayHoldAToken() {
         assertThatThrownBy(() -> SettingField.ALERT_WEBHOOK_URL.apply(BASE,
                 "ftp://hooks.example/services/T000/B000/secrettokenvalue"))

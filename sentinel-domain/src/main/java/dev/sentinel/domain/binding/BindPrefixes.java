@@ -16,6 +16,16 @@ public record BindPrefixes(int v4, int v6) {
     public static final BindPrefixes DEFAULT = new BindPrefixes(32, 64);
 
     /**
+     * The widest IPv4 prefix an operator may configure. Wider ones are allowed as rules but
+     * not as the bind prefix: at {@code /0} every key would bind to everywhere and nothing
+     * would be enforced.
+     */
+    public static final int WIDEST_V4 = 8;
+
+    /** The widest IPv6 prefix an operator may configure, for the same reason. */
+    public static final int WIDEST_V6 = 16;
+
+    /**
      * Checks the ranges.
      *
      * @throws IllegalArgumentException when a prefix is out of range

@@ -6,6 +6,7 @@ import dev.sentinel.domain.net.IpAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A key's binding: the networks it may be used from.
@@ -21,7 +22,8 @@ import java.util.Objects;
  * @param rulesSetByAdmin whether an admin set the rules (such bindings are never archived)
  * @param boundAt when the key was first bound
  * @param lastSeenAt the last allowed use, as far as it has been written
- * @param lastIp the address of that use
+ * @param lastIp the address of that use; empty for a key an admin bound ahead of use,
+ *         until its first use
  * @param note an admin's note, empty when none
  * @param revision incremented by every admin change; undoing a first use requires 0
  */
@@ -34,7 +36,7 @@ public record Binding(
         boolean rulesSetByAdmin,
         Instant boundAt,
         Instant lastSeenAt,
-        IpAddress lastIp,
+        Optional<IpAddress> lastIp,
         String note,
         long revision) {
 
@@ -66,7 +68,7 @@ public record Binding(
     public static Binding firstUse(TokenHash tokenHash, String hint, Cidr network,
             IpAddress client, Instant at) {
         return new Binding(0, tokenHash, hint, List.of(network), BindingStatus.ACTIVE, false,
-                at, at, client, "", 0);
+                at, at, Optional.of(client), "", 0);
     }
 
     /** Returns whether some rule contains {@code address}. */

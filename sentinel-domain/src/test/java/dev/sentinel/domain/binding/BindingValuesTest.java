@@ -9,6 +9,7 @@ import dev.sentinel.domain.net.IpAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class BindingValuesTest {
@@ -58,7 +59,7 @@ class BindingValuesTest {
     void aBindingAllowsAnAddressInAnyOfItsRules() {
         Binding binding = new Binding(1, HASH, "sk-…", List.of(Cidr.parse("10.0.0.0/8"),
                 Cidr.parse("2001:db8::/32")), BindingStatus.ACTIVE, true, NOW, NOW,
-                IpAddress.of("10.1.2.3"), "office", 2);
+                Optional.of(IpAddress.of("10.1.2.3")), "office", 2);
 
         assertThat(binding.allows(IpAddress.of("10.200.0.1"))).isTrue();
         assertThat(binding.allows(IpAddress.of("2001:db8:ffff::1"))).isTrue();
@@ -69,12 +70,12 @@ class BindingValuesTest {
     @Test
     void aBindingNeedsARuleAndKeepsItsOwnCopy() {
         assertThatThrownBy(() -> new Binding(1, HASH, "sk-…", List.of(), BindingStatus.ACTIVE,
-                false, NOW, NOW, IpAddress.of("10.1.2.3"), "", 0))
+                false, NOW, NOW, Optional.of(IpAddress.of("10.1.2.3")), "", 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least one rule");
         List<Cidr> rules = new ArrayList<>(List.of(Cidr.parse("10.0.0.0/8")));
         Binding binding = new Binding(1, HASH, "sk-…", rules, BindingStatus.ACTIVE, false,
-                NOW, NOW, IpAddress.of("10.1.2.3"), "", 0);
+                NOW, NOW, Optional.of(IpAddress.of("10.1.2.3")), "", 0);
 
         rules.add(Cidr.parse("0.0.0.0/0"));
 

@@ -95,7 +95,7 @@ class ConcurrentFirstUsesShareOneStoreCallTest {
         Binding bound = store.save(new Binding(0, HASH, KEY.hint(),
                 List.of(Cidr.parse("10.3.0.0/24")), BindingStatus.ACTIVE, false,
                 START.minus(Duration.ofDays(1)), START.minus(Duration.ofDays(1)),
-                IpAddress.of("10.3.0.1"), "", 0));
+                Optional.of(IpAddress.of("10.3.0.1")), "", 0));
         CountDownLatch reads = store.holdReads();
         List<AccessAttempt> burst = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
