@@ -3,6 +3,7 @@ package dev.sentinel.adapters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -19,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
 
     private static final int LOWEST_PORT = 20_000;
     private static final int HIGHEST_PORT = 32_000;
+    private static final int REBIND_ATTEMPTS = 100;
 
     private final String targetHost;
     private final int targetPort;
@@ -67,8 +69,20 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /** Accepts connections on the same port again. */
-    public void restore() throws IOException {
-        ServerSocket reopened = listen(port);
+    public void restore() throws IOException, InterruptedException {
+        ServerSocket reopened = null;
+        for (int attempt = 1; reopened == null; attempt++) {
+            try {
+                reopened = listen(port);
+            } catch (BindException e) {
+                // The last listener's socket is released only once its accepting thread has
+                // left accept(): a moment after cut().
+                if (attempt >= REBIND_ATTEMPTS) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
+        }
         server = reopened;
         acceptIn(reopened);
     }
