@@ -26,6 +26,7 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.SslVerifyMode;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -48,6 +49,9 @@ import redis.clients.jedis.resps.ScanResult;
  * they are exactly as correct as before, and while PostgreSQL is down they are what decides.
  * Evictions other replicas announced while this process's subscription was away only
  * concern per-process copies, which are dropped on every new subscription and on recovery.
+ * A Redis that was restarted or replaced meanwhile (another {@code run_id}) may have loaded
+ * an older snapshot, with entries evicted since: its cached bindings are deleted too, as
+ * they are when the {@code run_id} cannot be read or this process started with Redis down.
  *
  * <p>Connecting never fails on an unreachable Redis: it starts down and is probed.
  *
@@ -86,6 +90,8 @@ public final class RedisStores implements AutoCloseable {
     private final JedisClientConfig subscriberConfig;
     private final List<ChannelSubscriber> channelSubscribers = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    /** The {@code run_id} of the Redis server last seen answering; null when unknown. */
+    private volatile String serverRunId;
 
     private RedisStores(RedisConfig config, StoreStateListener listener) {
         this.config = config;
@@ -139,6 +145,11 @@ public final class RedisStores implements AutoCloseable {
             stores.circuit.markDown(new StoreUnavailableException("redis did not answer the "
                     + "first ping at " + config.host() + ":" + config.port(), null));
         } else {
+            try {
+                stores.serverRunId = stores.readRunId();
+            } catch (RuntimeException e) {
+                // Unknown: the first recovery then deletes the cached bindings.
+            }
             // Evictions sent before the subscription is active would be missed.
             stores.subscriber.awaitSubscribed(config.connectTimeout().multipliedBy(3));
         }
@@ -320,17 +331,41 @@ public final class RedisStores implements AutoCloseable {
     private void probe() {
         client.getPool().clear();
         client.ping();
-        if (evictionsLost.getAndSet(false)) {
+        String runId = readRunId();
+        boolean replaced = runId == null || !runId.equals(serverRunId);
+        boolean lost = evictionsLost.getAndSet(false);
+        if (lost || replaced) {
             try {
                 deleteCachedBindings();
             } catch (RuntimeException e) {
-                evictionsLost.set(true);
+                if (lost) {
+                    evictionsLost.set(true);
+                }
                 throw e;
             }
             LOG.log(System.Logger.Level.INFO, "cached bindings deleted store=" + STORE_NAME
-                    + " reason=eviction_lost_while_down");
+                    + " reason=" + (lost ? "eviction_lost_while_down" : "redis_replaced"));
         }
+        serverRunId = runId;
         caches.forEach(RedisBindingCache::dropAllLocal);
+    }
+
+    /**
+     * Returns the answering server's {@code run_id}, which changes with every restart and
+     * failover, or null where {@code INFO} is not allowed.
+     */
+    private String readRunId() {
+        String info;
+        try {
+            info = client.info("server");
+        } catch (JedisDataException e) {
+            return null;
+        }
+        return info.lines()
+                .filter(line -> line.startsWith("run_id:"))
+                .map(line -> line.substring("run_id:".length()).strip())
+                .findFirst()
+                .orElse(null);
     }
 
     /** SCAN and UNLINK every cached binding under the prefix; other keys stay. */

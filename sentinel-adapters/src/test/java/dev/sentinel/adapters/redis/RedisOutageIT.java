@@ -15,6 +15,8 @@ import dev.sentinel.domain.binding.Binding;
 import dev.sentinel.domain.net.Cidr;
 import dev.sentinel.domain.port.BindQuota;
 import dev.sentinel.domain.port.BindingCache;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -261,6 +263,50 @@ class RedisOutageIT {
     }
 
     @Test
+    void aRedisRestartedFromAnOlderSnapshotLosesItsCachedBindingsOnRecovery()
+            throws Exception {
+        Path dir = Files.createTempDirectory("redis-snapshot-");
+        int port = SilentServer.freePort();
+        Process server = startRedis(port, dir);
+        try (RedisStores stores = RedisStores.connect(
+                direct.toBuilder().port(port).build(), listener)) {
+            BindingCache cache = stores.bindingCache(Duration.ZERO, FRESHNESS, STALE_GRACE,
+                    clock);
+            Binding evicted = Bindings.firstUse(Bindings.randomHash(), "198.51.100.18",
+                    Bindings.T0);
+            cache.put(evicted);
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                jedis.save();
+            }
+            // Evicted for good, and no eviction lost: only the snapshot still holds it.
+            cache.evict(evicted.tokenHash());
+
+            server.destroy();
+            server.waitFor();
+            assertThat(cache.get(evicted.tokenHash())).isEmpty();
+            assertThat(stores.state()).isEqualTo(StoreState.DOWN);
+            server = startRedis(port, dir);
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                assertThat(jedis.exists(stores.keys().binding(evicted.tokenHash()))).isTrue();
+            }
+
+            assertThat(Eventually.within(Duration.ofSeconds(10),
+                    () -> stores.state() == StoreState.UP)).isTrue();
+            assertThat(cache.get(evicted.tokenHash())).isEmpty();
+            assertThat(stores.evictionsLost()).isFalse();
+        } finally {
+            server.destroy();
+            server.waitFor();
+            try (var files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    @Test
     void evictionsReachAnInstanceAgainAfterItsSubscriptionWasCut() throws Exception {
         Ticker frozen = () -> 0L;
         try (TcpProxy proxy = TcpProxy.start(direct.host(), direct.port());
@@ -289,5 +335,23 @@ class RedisOutageIT {
             assertThat(Eventually.within(Duration.ofSeconds(1),
                     () -> watchingCache.localCopy(binding.tokenHash()).isEmpty())).isTrue();
         }
+    }
+
+    /** Starts a Redis of this test's own that keeps its snapshot in {@code dir}. */
+    private static Process startRedis(int port, Path dir) throws Exception {
+        Process process = new ProcessBuilder("redis-server", "--port", String.valueOf(port),
+                "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "",
+                "--appendonly", "no")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile())
+                .start();
+        assertThat(Eventually.within(Duration.ofSeconds(10), () -> {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                return "PONG".equals(jedis.ping());
+            } catch (RuntimeException e) {
+                return false;
+            }
+        })).isTrue();
+        return process;
     }
 }
