@@ -8,9 +8,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TCP forwarder on a loopback port that a test can cut and restore, so that a real store
@@ -27,6 +30,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    private volatile long replyDelayNanos;
 
     private TcpProxy(String targetHost, int targetPort, ServerSocket server) {
         this.targetHost = targetHost;
@@ -68,19 +72,27 @@ public final class TcpProxy implements AutoCloseable {
         sockets.clear();
     }
 
+    /**
+     * Holds back every reply from the target for {@code delay} before passing it on, as a
+     * saturated client process or a hung server would; {@link Duration#ZERO} passes replies
+     * at once again.
+     */
+    public void delayReplies(Duration delay) {
+        replyDelayNanos = delay.toNanos();
+    }
+
     /** Accepts connections on the same port again. */
-    public void restore() throws IOException, InterruptedException {
+    public void restore() throws IOException {
         ServerSocket reopened = null;
         for (int attempt = 1; reopened == null; attempt++) {
             try {
                 reopened = listen(port);
             } catch (BindException e) {
-                // The last listener's socket is released only once its accepting thread has
-                // left accept(): a moment after cut().
+                // A socket of the last life may linger a moment on the port.
                 if (attempt >= REBIND_ATTEMPTS) {
                     throw e;
                 }
-                Thread.sleep(20);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
         }
         server = reopened;
@@ -107,8 +119,8 @@ public final class TcpProxy implements AutoCloseable {
                     Socket upstream = new Socket(targetHost, targetPort);
                     sockets.add(client);
                     sockets.add(upstream);
-                    pipe(client, upstream);
-                    pipe(upstream, client);
+                    pipe(client, upstream, false);
+                    pipe(upstream, client, true);
                 } catch (IOException e) {
                     return;
                 }
@@ -116,16 +128,19 @@ public final class TcpProxy implements AutoCloseable {
         });
     }
 
-    private void pipe(Socket from, Socket to) {
+    private void pipe(Socket from, Socket to, boolean replies) {
         Thread.ofVirtual().name("test-proxy-pipe").start(() -> {
             byte[] buffer = new byte[8192];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    if (replies && replyDelayNanos > 0) {
+                        TimeUnit.NANOSECONDS.sleep(replyDelayNanos);
+                    }
                     out.write(buffer, 0, read);
                     out.flush();
                 }
-            } catch (IOException e) {
+            } catch (IOException | InterruptedException e) {
                 // One side went away; the other is closed below.
             } finally {
                 closeQuietly(from);

@@ -6,8 +6,10 @@ import dev.sentinel.domain.StoreUnavailableException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -17,10 +19,15 @@ import java.util.function.Supplier;
  *
  * <ol>
  *   <li>Calls go through {@link #call}. A failure that the store's classifier calls an outage
- *       (connection refused, socket or pool timeout) marks the store down.</li>
+ *       (connection refused or reset, connect or pool timeout) marks the store down.</li>
+ *   <li>A reply that is merely late (a read timeout) marks it down only when the store has
+ *       answered nothing for the store's grace ({@link SlowReplies}): one late reply in a
+ *       saturated process is no outage, a store that accepts connections and never answers
+ *       is one.</li>
  *   <li>While down, every call fails at once with a {@link StoreOutageException}, and one
  *       background virtual thread runs the store's probe every probe interval.</li>
- *   <li>The first probe that succeeds marks the store up again.</li>
+ *   <li>The first probe that succeeds marks the store up again, unless the store says it may
+ *       not resume yet (it noted, while down, something that the next probe must repair).</li>
  * </ol>
  *
  * <p>Each change of state is reported exactly once to the {@link StoreStateListener}.
@@ -31,6 +38,31 @@ public final class StoreCircuit implements AutoCloseable {
 
     /** How often a down store is probed unless told otherwise. */
     public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(500);
+
+    private static final long ANSWERED = Long.MIN_VALUE;
+
+    /**
+     * Which failures are late replies rather than an unreachable store, and how long a store
+     * may leave every call unanswered before such failures mark it down.
+     *
+     * @param isSlowReply picks, among outages, the failures that are only a late reply
+     * @param grace how long calls may time out with no call answered in between
+     */
+    public record SlowReplies(Predicate<Throwable> isSlowReply, Duration grace) {
+
+        /** Every outage marks the store down at once. */
+        public static final SlowReplies NONE = new SlowReplies(failure -> false, Duration.ZERO);
+
+        /** Checks the parts. */
+        public SlowReplies {
+            Objects.requireNonNull(isSlowReply, "isSlowReply");
+            Objects.requireNonNull(grace, "grace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("slow reply grace " + grace
+                        + " is negative");
+            }
+        }
+    }
 
     /** Checks whether a down store answers again. */
     @FunctionalInterface
@@ -48,6 +80,10 @@ public final class StoreCircuit implements AutoCloseable {
     private final Predicate<Throwable> isOutage;
     private final StoreStateListener listener;
     private final Duration probeInterval;
+    private final SlowReplies slowReplies;
+    private final BooleanSupplier mayResume;
+    /** When the first unanswered call since the last answer timed out; {@link #ANSWERED}. */
+    private final AtomicLong unansweredSince = new AtomicLong(ANSWERED);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition cameUp = lock.newCondition();
     private volatile boolean up = true;
@@ -56,10 +92,13 @@ public final class StoreCircuit implements AutoCloseable {
     private Thread prober;
 
     private StoreCircuit(String name, Probe probe, Predicate<Throwable> isOutage,
-            StoreStateListener listener, Duration probeInterval) {
+            SlowReplies slowReplies, BooleanSupplier mayResume, StoreStateListener listener,
+            Duration probeInterval) {
         this.name = Objects.requireNonNull(name, "name");
         this.probe = Objects.requireNonNull(probe, "probe");
         this.isOutage = Objects.requireNonNull(isOutage, "isOutage");
+        this.slowReplies = Objects.requireNonNull(slowReplies, "slowReplies");
+        this.mayResume = Objects.requireNonNull(mayResume, "mayResume");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.probeInterval = Objects.requireNonNull(probeInterval, "probeInterval");
         if (probeInterval.isNegative() || probeInterval.isZero()) {
@@ -80,7 +119,29 @@ public final class StoreCircuit implements AutoCloseable {
      */
     public static StoreCircuit create(String name, Probe probe, Predicate<Throwable> isOutage,
             StoreStateListener listener, Duration probeInterval) {
-        return new StoreCircuit(name, probe, isOutage, listener, probeInterval);
+        return new StoreCircuit(name, probe, isOutage, SlowReplies.NONE, () -> true, listener,
+                probeInterval);
+    }
+
+    /**
+     * Creates a circuit for a store that is up, tolerating late replies for a while.
+     *
+     * @param name the store's name in reports, such as {@code redis}
+     * @param probe what a down store is asked until it answers
+     * @param isOutage which failures mean the store is unreachable (rather than a bad call)
+     * @param slowReplies which of those are only late replies, and for how long they are
+     *         tolerated
+     * @param mayResume asked under the circuit's lock after a probe succeeded; {@code false}
+     *         keeps the store down until the next probe
+     * @param listener hears every change of state
+     * @param probeInterval the pause between two probes
+     * @return the circuit, up
+     */
+    public static StoreCircuit create(String name, Probe probe, Predicate<Throwable> isOutage,
+            SlowReplies slowReplies, BooleanSupplier mayResume, StoreStateListener listener,
+            Duration probeInterval) {
+        return new StoreCircuit(name, probe, isOutage, slowReplies, mayResume, listener,
+                probeInterval);
     }
 
     /** Returns the store's name. */
@@ -113,9 +174,14 @@ public final class StoreCircuit implements AutoCloseable {
             throw new StoreOutageException(name + " is down: did not " + operation
                     + " (last failure: " + describe(lastFailure) + ")", null);
         }
+        T result;
         try {
-            return action.get();
+            result = action.get();
         } catch (RuntimeException e) {
+            if (isOutage.test(e) && slowReplies.isSlowReply().test(e) && !unansweredTooLong()) {
+                throw new StoreUnavailableException(name + " answered too late: could not "
+                        + operation + ": " + describe(e), e);
+            }
             if (isOutage.test(e)) {
                 markDown(e);
                 throw new StoreOutageException(name + " is unreachable: could not " + operation
@@ -123,6 +189,32 @@ public final class StoreCircuit implements AutoCloseable {
             }
             throw new StoreUnavailableException(name + " could not " + operation + ": "
                     + describe(e), e);
+        }
+
+        // A plain read keeps the common path cheap: the write happens only after a timeout.
+        if (unansweredSince.get() != ANSWERED) {
+            unansweredSince.set(ANSWERED);
+        }
+        return result;
+    }
+
+    /**
+     * Runs {@code note} under the circuit's lock if the store is down (or the circuit
+     * closed), so that it happens before the store's {@code mayResume} check.
+     *
+     * @param note what to record while the store is down
+     * @return whether the store was down and {@code note} ran
+     */
+    public boolean whileDown(Runnable note) {
+        lock.lock();
+        try {
+            if (up && !closed) {
+                return false;
+            }
+            note.run();
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -153,6 +245,7 @@ public final class StoreCircuit implements AutoCloseable {
             }
             up = false;
             lastFailure = cause;
+            unansweredSince.set(ANSWERED);
             report(() -> listener.storeDown(name, cause));
             prober = Thread.ofVirtual().name("sentinel-" + name + "-probe")
                     .start(this::probeUntilUp);
@@ -229,6 +322,9 @@ public final class StoreCircuit implements AutoCloseable {
                 if (closed) {
                     return;
                 }
+                if (!mayResume.getAsBoolean()) {
+                    continue;
+                }
                 up = true;
                 prober = null;
                 report(() -> listener.storeUp(name));
@@ -238,6 +334,21 @@ public final class StoreCircuit implements AutoCloseable {
             }
             return;
         }
+    }
+
+    /**
+     * Notes one late reply and says whether the store has now answered nothing for longer
+     * than the grace. The first late reply starts the count; concurrent calls that time out
+     * together after a short stall therefore do not add up to an outage.
+     */
+    private boolean unansweredTooLong() {
+        long now = System.nanoTime();
+        long since = unansweredSince.get();
+        if (since == ANSWERED) {
+            unansweredSince.compareAndSet(ANSWERED, now);
+            return slowReplies.grace().isZero();
+        }
+        return now - since >= slowReplies.grace().toNanos();
     }
 
     private static void report(Runnable notification) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 
@@ -39,9 +40,11 @@ final class RedisBindingCache implements BindingCache {
     private final Cache<TokenHash, Cached> local;
     private final long redisTtlMillis;
     private final InstantSource clock;
+    private final AtomicBoolean evictionsLost;
 
     RedisBindingCache(RedisClient client, StoreCircuit circuit, RedisKeys keys,
-            Duration localTtl, Duration redisTtl, InstantSource clock, Ticker ticker) {
+            Duration localTtl, Duration redisTtl, InstantSource clock, Ticker ticker,
+            AtomicBoolean evictionsLost) {
         this.client = client;
         this.circuit = circuit;
         this.keys = keys;
@@ -52,6 +55,7 @@ final class RedisBindingCache implements BindingCache {
                 .build();
         this.redisTtlMillis = redisTtl.toMillis();
         this.clock = clock;
+        this.evictionsLost = evictionsLost;
     }
 
     @Override
@@ -104,18 +108,28 @@ final class RedisBindingCache implements BindingCache {
     public void evict(TokenHash tokenHash) {
         Objects.requireNonNull(tokenHash, "tokenHash");
         dropLocal(tokenHash);
-        if (!circuit.isUp()) {
-            return;
+
+        // An entry left behind would decide for every replica, also past PostgreSQL's return:
+        // a failed eviction is noted while Redis is marked down, so that its recovery deletes
+        // every cached binding. Noting it under the circuit's lock orders it before the
+        // recovery's last look; if Redis came back in between, the eviction is tried again.
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (circuit.isUp()) {
+                try {
+                    circuit.run("evict a cached binding", () -> {
+                        client.del(keys.binding(tokenHash));
+                        client.publish(keys.evictionChannel(), tokenHash.hex());
+                    });
+                    return;
+                } catch (StoreUnavailableException e) {
+                    circuit.markDown(e);
+                }
+            }
+            if (circuit.whileDown(() -> evictionsLost.set(true))) {
+                return;
+            }
         }
-        try {
-            circuit.run("evict a cached binding", () -> {
-                client.del(keys.binding(tokenHash));
-                client.publish(keys.evictionChannel(), tokenHash.hex());
-            });
-        } catch (StoreUnavailableException e) {
-            // The entry may survive in Redis; RedisStores deletes every cached binding when
-            // Redis comes back, which covers this eviction too.
-        }
+        evictionsLost.set(true);
     }
 
     /** Drops this process's copy of one key, as an eviction message asks. */

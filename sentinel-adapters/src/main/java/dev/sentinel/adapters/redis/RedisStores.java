@@ -18,6 +18,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -25,6 +26,7 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.SslVerifyMode;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -33,11 +35,23 @@ import redis.clients.jedis.resps.ScanResult;
  * the ports built on them. Several instances with the same key prefix (replicas, or tests)
  * share entries and counts.
  *
- * <p>Every call goes through one circuit: after a connection-level failure Redis is marked
- * down, calls turn into misses or in-process counts at once, and a background probe
- * ({@code PING} every 500 ms) brings it back. Before it is marked up again, every cached
- * binding under the prefix is deleted: evictions announced while this process could not
- * reach Redis are lost, and an eviction this process could not write left its entry behind.
+ * <p>Every call goes through one circuit: after a connection-level failure (refused, reset,
+ * closed, connect timeout) Redis is marked down, calls turn into misses or in-process counts
+ * at once, and a background probe ({@code PING} every 500 ms) brings it back. A reply later
+ * than the socket timeout fails only its own call: a saturated process misses a timeout now
+ * and then. Redis is marked down for late replies only once no call has been answered for
+ * {@link #SLOW_REPLY_GRACE}, which still finds a Redis that accepts and never answers.
+ *
+ * <p>An eviction this process could not write leaves its entry behind in Redis, where every
+ * replica sharing the prefix would go on trusting it. Such a failed eviction marks Redis down
+ * (if the failure did not already), and before Redis is marked up again every cached binding
+ * under the prefix is deleted. An outage in which no eviction was lost keeps the entries:
+ * they are exactly as correct as before, and while PostgreSQL is down they are what decides.
+ * Evictions other replicas announced while this process's subscription was away only
+ * concern per-process copies, which are dropped on every new subscription and on recovery.
+ * A Redis that was restarted or replaced meanwhile (another {@code run_id}) may have loaded
+ * an older snapshot, with entries evicted since: its cached bindings are deleted too, as
+ * they are when the {@code run_id} cannot be read or this process started with Redis down.
  *
  * <p>Connecting never fails on an unreachable Redis: it starts down and is probed.
  *
@@ -54,18 +68,30 @@ public final class RedisStores implements AutoCloseable {
     /** The most bindings a per-process tier holds. */
     static final long MAX_LOCAL_BINDINGS = 100_000;
 
+    /**
+     * How long calls may time out with no call answered before Redis counts as down: longer
+     * than a scheduling stall of a saturated process, short enough that a hung Redis costs
+     * requests only about a second.
+     */
+    static final Duration SLOW_REPLY_GRACE = Duration.ofSeconds(1);
+
     private static final int SCAN_COUNT = 1000;
+    private static final System.Logger LOG = System.getLogger(RedisStores.class.getName());
 
     private final RedisConfig config;
     private final RedisClient client;
     private final RedisKeys keys;
     private final StoreCircuit circuit;
     private final List<RedisBindingCache> caches = new CopyOnWriteArrayList<>();
+    /** Set (under the circuit's lock) when an eviction could not be written to Redis. */
+    private final AtomicBoolean evictionsLost = new AtomicBoolean();
     private final ChannelSubscriber subscriber;
     private final HostAndPort address;
     private final JedisClientConfig subscriberConfig;
     private final List<ChannelSubscriber> channelSubscribers = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    /** The {@code run_id} of the Redis server last seen answering; null when unknown. */
+    private volatile String serverRunId;
 
     private RedisStores(RedisConfig config, StoreStateListener listener) {
         this.config = config;
@@ -77,8 +103,10 @@ public final class RedisStores implements AutoCloseable {
                 .clientConfig(clientConfig)
                 .poolConfig(poolConfig(config))
                 .build();
+        // A lost eviction noted after the probe's flush keeps Redis down for one more probe.
         this.circuit = StoreCircuit.create(STORE_NAME, this::probe, RedisFailures::isOutage,
-                listener, StoreCircuit.DEFAULT_PROBE_INTERVAL);
+                new StoreCircuit.SlowReplies(RedisFailures::isSlowReply, SLOW_REPLY_GRACE),
+                () -> !evictionsLost.get(), listener, StoreCircuit.DEFAULT_PROBE_INTERVAL);
         // A plain connection negotiates no protocol; pub/sub needs nothing past RESP2.
         this.address = address;
         this.subscriberConfig = DefaultJedisClientConfig.builder()
@@ -112,7 +140,16 @@ public final class RedisStores implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(listener, "listener");
         RedisStores stores = new RedisStores(config, listener);
-        if (stores.ping()) {
+        if (!stores.ping()) {
+            // Nothing is known of a Redis that does not answer its first ping: start down.
+            stores.circuit.markDown(new StoreUnavailableException("redis did not answer the "
+                    + "first ping at " + config.host() + ":" + config.port(), null));
+        } else {
+            try {
+                stores.serverRunId = stores.readRunId();
+            } catch (RuntimeException e) {
+                // Unknown: the first recovery then deletes the cached bindings.
+            }
             // Evictions sent before the subscription is active would be missed.
             stores.subscriber.awaitSubscribed(config.connectTimeout().multipliedBy(3));
         }
@@ -161,7 +198,7 @@ public final class RedisStores implements AutoCloseable {
                     + " caches nothing: expected a positive freshness or stale grace");
         }
         RedisBindingCache cache = new RedisBindingCache(client, circuit, keys, localTtl,
-                redisTtl, clock, ticker);
+                redisTtl, clock, ticker, evictionsLost);
         caches.add(cache);
         return cache;
     }
@@ -280,17 +317,55 @@ public final class RedisStores implements AutoCloseable {
         return keys;
     }
 
+    /** Returns whether an eviction was lost and the next recovery deletes every entry. */
+    boolean evictionsLost() {
+        return evictionsLost.get();
+    }
+
     /**
-     * Decides whether Redis may be used again: it must answer, and the cached bindings must
-     * be gone (see the class comment), before calls resume. Idle pooled connections are
-     * dropped first: after a Redis restart each of them is broken, and would otherwise take
-     * the circuit down again, once per connection.
+     * Decides whether Redis may be used again: it must answer, and if an eviction was lost
+     * the cached bindings must be gone (see the class comment) before calls resume. Idle
+     * pooled connections are dropped first: after a Redis restart each of them is broken,
+     * and would otherwise take the circuit down again, once per connection.
      */
     private void probe() {
         client.getPool().clear();
         client.ping();
-        deleteCachedBindings();
+        String runId = readRunId();
+        boolean replaced = runId == null || !runId.equals(serverRunId);
+        boolean lost = evictionsLost.getAndSet(false);
+        if (lost || replaced) {
+            try {
+                deleteCachedBindings();
+            } catch (RuntimeException e) {
+                if (lost) {
+                    evictionsLost.set(true);
+                }
+                throw e;
+            }
+            LOG.log(System.Logger.Level.INFO, "cached bindings deleted store=" + STORE_NAME
+                    + " reason=" + (lost ? "eviction_lost_while_down" : "redis_replaced"));
+        }
+        serverRunId = runId;
         caches.forEach(RedisBindingCache::dropAllLocal);
+    }
+
+    /**
+     * Returns the answering server's {@code run_id}, which changes with every restart and
+     * failover, or null where {@code INFO} is not allowed.
+     */
+    private String readRunId() {
+        String info;
+        try {
+            info = client.info("server");
+        } catch (JedisDataException e) {
+            return null;
+        }
+        return info.lines()
+                .filter(line -> line.startsWith("run_id:"))
+                .map(line -> line.substring("run_id:".length()).strip())
+                .findFirst()
+                .orElse(null);
     }
 
     /** SCAN and UNLINK every cached binding under the prefix; other keys stay. */

@@ -10,6 +10,7 @@ import dev.sentinel.adapters.StoreStateListener;
 import dev.sentinel.domain.StoreUnavailableException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -132,6 +133,56 @@ class StoreCircuitTest {
         }
     }
 
+    @Test
+    void aLateReplyWithinTheGraceFailsOnlyItsCall() {
+        StoreCircuit tolerant = StoreCircuit.create("tolerant", this::probe,
+                failure -> failure instanceof UncheckedIOException,
+                new StoreCircuit.SlowReplies(failure -> failure.getCause()
+                        instanceof SocketTimeoutException, Duration.ofHours(1)),
+                () -> true, listener, Duration.ofMillis(10));
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> tolerant.call("read", this::late))
+                        .isInstanceOf(StoreUnavailableException.class)
+                        .isNotInstanceOf(StoreOutageException.class)
+                        .hasMessageContaining("tolerant answered too late");
+            }
+            assertThat(tolerant.state()).isEqualTo(StoreState.UP);
+
+            assertThatThrownBy(() -> tolerant.call("read", this::unreachable))
+                    .isInstanceOf(StoreOutageException.class);
+            assertThat(tolerant.state()).isEqualTo(StoreState.DOWN);
+            assertThat(listener.events()).containsExactly("down:tolerant");
+        } finally {
+            tolerant.close();
+        }
+    }
+
+    @Test
+    void aStoreThatMayNotResumeStaysDownThoughItsProbeAnswers() throws InterruptedException {
+        AtomicBoolean repaired = new AtomicBoolean(false);
+        StoreCircuit gated = StoreCircuit.create("gated", this::probe, failure -> true,
+                StoreCircuit.SlowReplies.NONE, repaired::get, listener, Duration.ofMillis(10));
+        try {
+            gated.markDown(new IllegalStateException("gone"));
+            AtomicBoolean noted = new AtomicBoolean();
+            assertThat(gated.whileDown(() -> noted.set(true))).isTrue();
+            assertThat(noted).isTrue();
+            assertThat(Eventually.within(Duration.ofSeconds(5), () -> probes.get() >= 3))
+                    .isTrue();
+            assertThat(gated.state()).isEqualTo(StoreState.DOWN);
+
+            repaired.set(true);
+
+            assertThat(gated.awaitUp(Duration.ofSeconds(5))).isTrue();
+            assertThat(gated.whileDown(() -> noted.set(false))).isFalse();
+            assertThat(noted).isTrue();
+            assertThat(listener.events()).containsExactly("down:gated", "up:gated");
+        } finally {
+            gated.close();
+        }
+    }
+
     private void probe() throws ConnectException {
         probes.incrementAndGet();
         if (!storeAnswers.get()) {
@@ -141,5 +192,9 @@ class StoreCircuitTest {
 
     private Integer unreachable() {
         throw new UncheckedIOException(new ConnectException("Connection refused"));
+    }
+
+    private Integer late() {
+        throw new UncheckedIOException(new SocketTimeoutException("Read timed out"));
     }
 }
