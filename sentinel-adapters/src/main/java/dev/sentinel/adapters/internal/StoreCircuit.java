@@ -84,6 +84,8 @@ public final class StoreCircuit implements AutoCloseable {
     private final BooleanSupplier mayResume;
     /** When the first unanswered call since the last answer timed out; {@link #ANSWERED}. */
     private final AtomicLong unansweredSince = new AtomicLong(ANSWERED);
+    /** When the latest call timed out. */
+    private final AtomicLong lastLateReply = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition cameUp = lock.newCondition();
     private volatile boolean up = true;
@@ -339,16 +341,20 @@ public final class StoreCircuit implements AutoCloseable {
     /**
      * Notes one late reply and says whether the store has now answered nothing for longer
      * than the grace. The first late reply starts the count; concurrent calls that time out
-     * together after a short stall therefore do not add up to an outage.
+     * together after a short stall therefore do not add up to an outage. A late reply more
+     * than the grace after the one before starts the count again: two lone timeouts minutes
+     * apart on a quiet instance are no outage either.
      */
     private boolean unansweredTooLong() {
         long now = System.nanoTime();
+        long grace = slowReplies.grace().toNanos();
+        long previous = lastLateReply.getAndSet(now);
         long since = unansweredSince.get();
-        if (since == ANSWERED) {
-            unansweredSince.compareAndSet(ANSWERED, now);
-            return slowReplies.grace().isZero();
+        if (since == ANSWERED || now - previous > grace) {
+            unansweredSince.set(now);
+            return grace == 0;
         }
-        return now - since >= slowReplies.grace().toNanos();
+        return now - since >= grace;
     }
 
     private static void report(Runnable notification) {

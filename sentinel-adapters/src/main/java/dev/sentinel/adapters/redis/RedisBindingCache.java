@@ -27,8 +27,8 @@ import redis.clients.jedis.params.SetParams;
  * lost to it; the per-process tier's short lifetime bounds how long that replica keeps a
  * stale copy.
  *
- * <p>Redis failures never leave this class: they are misses, and the circuit marks Redis
- * down.
+ * <p>Redis failures never leave this class: they are misses (a failed eviction is noted
+ * instead, see {@link RedisStores}), and the circuit decides whether Redis is down.
  *
  * <p>Thread-safe.
  */
