@@ -18,6 +18,9 @@ public final class ApiKey {
      * a bare run of 32 or more (New API's keys have 48) that is not all hex digits (a hash
      * or an id: keys are drawn from the whole alphabet).
      */
+    /** The fewest letters and digits in a row that {@link #KEY_SHAPED} matches. */
+    private static final int SHORTEST_KEY_BODY = 16;
+
     private static final Pattern KEY_SHAPED = Pattern.compile(
             "(?<![A-Za-z0-9])[sS][kK]-([A-Za-z0-9]{16,})|([A-Za-z0-9]{32,})");
 
@@ -81,6 +84,11 @@ public final class ApiKey {
      */
     public static String maskKeysIn(String text) {
         Objects.requireNonNull(text, "text");
+        // Every request passes here: most paths and user agents hold nothing key-shaped,
+        // and telling so by one scan spares them the matcher's allocations.
+        if (!hasAlphanumericRun(text, SHORTEST_KEY_BODY)) {
+            return text;
+        }
         Matcher keyShaped = KEY_SHAPED.matcher(text);
         if (!keyShaped.find()) {
             return text;
@@ -95,6 +103,20 @@ public final class ApiKey {
         } while (keyShaped.find());
         keyShaped.appendTail(masked);
         return masked.toString();
+    }
+
+    private static boolean hasAlphanumericRun(String text, int length) {
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9');
+            run = alphanumeric ? run + 1 : 0;
+            if (run >= length) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Returns the canonical key; only {@link TokenHasher} and tests should read it. */

@@ -29,6 +29,15 @@ class KeyInThePathIsMaskedTest {
     }
 
     @Test
+    void sixteenLettersAndDigitsAfterSkAreMaskedAndFifteenAreNot() {
+        // The scan that spares ordinary paths the matcher must not spare a short key.
+        assertThat(attempt("/v1/sk-" + BODY.substring(0, 16) + "/x", "").rawPath())
+                .isEqualTo("/v1/sk-Ab…" + BODY.substring(12, 16) + "/x");
+        assertThat(attempt("/v1/sk-" + BODY.substring(0, 15) + "/x", "").rawPath())
+                .isEqualTo("/v1/sk-" + BODY.substring(0, 15) + "/x");
+    }
+
+    @Test
     void aKeyInTheUserAgentIsReplacedByItsHint() {
         assertThat(attempt("/v1/models", "my-app/1.0 (sk-" + BODY + ")").userAgent())
                 .isEqualTo("my-app/1.0 (sk-Ab…" + BODY.substring(BODY.length() - 4) + ")");
