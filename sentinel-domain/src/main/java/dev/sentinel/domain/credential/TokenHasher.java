@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -24,7 +25,7 @@ public final class TokenHasher {
     private static final HexFormat HEX = HexFormat.of();
 
     private final SecretKeySpec keySpec;
-    private final ArrayBlockingQueue<Mac> idle = new ArrayBlockingQueue<>(64);
+    private final ArrayBlockingQueue<Slot> idle = new ArrayBlockingQueue<>(64);
 
     /**
      * Creates a hasher.
@@ -40,7 +41,7 @@ public final class TokenHasher {
                     + " characters: expected at least " + MIN_SECRET_LENGTH);
         }
         keySpec = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
-        idle.offer(newMac(keySpec));
+        idle.offer(new Slot(newMac(keySpec)));
     }
 
     /**
@@ -52,23 +53,48 @@ public final class TokenHasher {
     public TokenHash identify(ApiKey key) {
         Objects.requireNonNull(key, "key");
         String canonical = key.canonical();
-        byte[] input = new byte[canonical.length()];
-        for (int i = 0; i < input.length; i++) {
-            // Canonical keys are ASCII letters and digits only.
-            input[i] = (byte) canonical.charAt(i);
-        }
 
-        Mac mac = borrow();
+        // Every request is hashed: the slot's buffers spare it two arrays each time.
+        Slot slot = borrow();
         try {
-            return new TokenHash(HEX.formatHex(mac.doFinal(input)));
+            byte[] input = slot.input(canonical.length());
+            for (int i = 0; i < canonical.length(); i++) {
+                // Canonical keys are ASCII letters and digits only.
+                input[i] = (byte) canonical.charAt(i);
+            }
+            slot.mac.update(input, 0, canonical.length());
+            slot.mac.doFinal(slot.digest, 0);
+            return new TokenHash(HEX.formatHex(slot.digest));
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException("an HMAC-SHA256 digest is 32 bytes", e);
         } finally {
-            idle.offer(mac);
+            idle.offer(slot);
         }
     }
 
-    private Mac borrow() {
-        Mac mac = idle.poll();
-        return mac != null ? mac : newMac(keySpec);
+    private Slot borrow() {
+        Slot slot = idle.poll();
+        return slot != null ? slot : new Slot(newMac(keySpec));
+    }
+
+    /** A {@link Mac} with buffers of its own; used by one thread at a time. */
+    private static final class Slot {
+
+        private final Mac mac;
+        private final byte[] digest;
+        private byte[] input = new byte[64];
+
+        Slot(Mac mac) {
+            this.mac = mac;
+            this.digest = new byte[mac.getMacLength()];
+        }
+
+        byte[] input(int length) {
+            if (input.length < length) {
+                input = new byte[length];
+            }
+            return input;
+        }
     }
 
     private static Mac newMac(SecretKeySpec keySpec) {
