@@ -63,6 +63,7 @@ public final class ProxyHandler implements Handler {
     private static final HeaderName REAL_IP = HeaderNames.create(ForwardingHeaders.REAL_IP);
     private static final HeaderName FORWARDED_FOR =
             HeaderNames.create(ForwardingHeaders.FORWARDED_FOR);
+    private static final HeaderName REQUEST_ID = HeaderNames.create(RequestIds.HEADER);
     private static final int BUFFER_SIZE = 16 * 1024;
 
     private final RequestScreen screen;
@@ -234,7 +235,7 @@ public final class ProxyHandler implements Handler {
             }
             response.header(header);
         }
-        response.header(RequestIds.HEADER, requestId);
+        response.header(REQUEST_ID, requestId);
 
         if (bodiless) {
             response.send();
