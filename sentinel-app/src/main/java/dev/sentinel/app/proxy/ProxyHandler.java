@@ -143,6 +143,8 @@ public final class ProxyHandler implements Handler {
                 .followRedirects(false)
                 .sendExpectContinue(false)
                 .readTimeout(idleTimeout);
+        // Formatted once: both forwarding headers carry the same text.
+        String client = admitted.client().toString();
         call.headers(out -> {
             for (Header header : request.headers()) {
                 String name = header.headerName().lowerCase();
@@ -150,8 +152,8 @@ public final class ProxyHandler implements Handler {
                     out.add(header);
                 }
             }
-            out.set(REAL_IP, admitted.client().toString());
-            out.set(FORWARDED_FOR, admitted.client().toString());
+            out.set(REAL_IP, client);
+            out.set(FORWARDED_FOR, client);
         });
 
         long started = System.nanoTime();
