@@ -3,6 +3,7 @@ package dev.sentinel.app.observe;
 import dev.sentinel.domain.binding.Binding;
 import dev.sentinel.domain.credential.TokenHash;
 import dev.sentinel.domain.port.BindingCache;
+import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -24,9 +25,11 @@ public final class MeteredBindingCache implements BindingCache {
             "Binding cache lookups: hit (fresh), stale, miss";
 
     private final BindingCache cache;
-    private final SentinelMetrics metrics;
     private final InstantSource clock;
     private final Supplier<Duration> freshness;
+    private final Counter hits;
+    private final Counter stale;
+    private final Counter misses;
 
     /**
      * Wraps a cache.
@@ -39,26 +42,26 @@ public final class MeteredBindingCache implements BindingCache {
     public MeteredBindingCache(BindingCache cache, SentinelMetrics metrics, InstantSource clock,
             Supplier<Duration> freshness) {
         this.cache = Objects.requireNonNull(cache, "cache");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(metrics, "metrics");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.freshness = Objects.requireNonNull(freshness, "freshness");
-        for (String result : new String[] {"hit", "stale", "miss"}) {
-            metrics.counter(LOOKUPS, LOOKUPS_DESCRIPTION, "result", result);
-        }
+        this.hits = metrics.counter(LOOKUPS, LOOKUPS_DESCRIPTION, "result", "hit");
+        this.stale = metrics.counter(LOOKUPS, LOOKUPS_DESCRIPTION, "result", "stale");
+        this.misses = metrics.counter(LOOKUPS, LOOKUPS_DESCRIPTION, "result", "miss");
     }
 
     @Override
     public Optional<Cached> get(TokenHash tokenHash) {
         Optional<Cached> entry = cache.get(tokenHash);
-        String result;
+        Counter result;
         if (entry.isEmpty()) {
-            result = "miss";
+            result = misses;
         } else if (entry.get().cachedAt().plus(freshness.get()).isAfter(clock.instant())) {
-            result = "hit";
+            result = hits;
         } else {
-            result = "stale";
+            result = stale;
         }
-        metrics.counter(LOOKUPS, LOOKUPS_DESCRIPTION, "result", result).increment();
+        result.increment();
         return entry;
     }
 

@@ -63,6 +63,7 @@ public final class ProxyHandler implements Handler {
     private static final HeaderName REAL_IP = HeaderNames.create(ForwardingHeaders.REAL_IP);
     private static final HeaderName FORWARDED_FOR =
             HeaderNames.create(ForwardingHeaders.FORWARDED_FOR);
+    private static final HeaderName REQUEST_ID = HeaderNames.create(RequestIds.HEADER);
     private static final int BUFFER_SIZE = 16 * 1024;
 
     private final RequestScreen screen;
@@ -142,6 +143,8 @@ public final class ProxyHandler implements Handler {
                 .followRedirects(false)
                 .sendExpectContinue(false)
                 .readTimeout(idleTimeout);
+        // Formatted once: both forwarding headers carry the same text.
+        String client = admitted.client().toString();
         call.headers(out -> {
             for (Header header : request.headers()) {
                 String name = header.headerName().lowerCase();
@@ -149,8 +152,8 @@ public final class ProxyHandler implements Handler {
                     out.add(header);
                 }
             }
-            out.set(REAL_IP, admitted.client().toString());
-            out.set(FORWARDED_FOR, admitted.client().toString());
+            out.set(REAL_IP, client);
+            out.set(FORWARDED_FOR, client);
         });
 
         long started = System.nanoTime();
@@ -234,7 +237,7 @@ public final class ProxyHandler implements Handler {
             }
             response.header(header);
         }
-        response.header(RequestIds.HEADER, requestId);
+        response.header(REQUEST_ID, requestId);
 
         if (bodiless) {
             response.send();
