@@ -35,8 +35,9 @@ import java.util.function.Supplier;
  *       atomically: the store inserts unless a row exists, and re-reads. Exactly one
  *       concurrent first use wins; a loser gives its allowance back and is judged against
  *       the winner's binding like any later request.</li>
- *   <li>A new binding stays only if New API accepts the request: the caller reports the
- *       answer to {@link #settle}, and a 401 or no answer deletes that row again.</li>
+ *   <li>A new binding is cached at once, and stays only if New API accepts the request: the
+ *       caller reports the answer to {@link #settle}, and a 401 or no answer deletes that
+ *       row and its cache entry again.</li>
  * </ol>
  *
  * <p>Concurrent decisions for one key share one store call: the first request past the
@@ -177,8 +178,8 @@ public final class BindingGuard {
 
     /**
      * Reports New API's answer to a request whose verdict was {@link Verdict.Bind}: a 401
-     * means the key is no valid token, so its binding is undone; any other status keeps it,
-     * and the binding the store now holds is cached.
+     * means the key is no valid token, so its binding is undone; any other status keeps it
+     * as it was cached when it was made.
      *
      * @param bind the verdict {@link #check} returned
      * @param downstreamStatus the HTTP status New API answered with
@@ -187,19 +188,7 @@ public final class BindingGuard {
         Objects.requireNonNull(bind, "bind");
         if (downstreamStatus == 401) {
             undo(bind.binding(), "downstream answered 401");
-            return;
         }
-
-        // An admin may have changed the key while New API answered, and dropped the cache
-        // entry: caching this request's own copy would bring the old binding back.
-        Optional<Binding> inForce;
-        try {
-            inForce = store.find(bind.binding().tokenHash());
-        } catch (StoreUnavailableException e) {
-            // Nothing is lost: the next request asks the store, or falls back as usual.
-            return;
-        }
-        inForce.ifPresent(cache::put);
     }
 
     /**
@@ -248,6 +237,10 @@ public final class BindingGuard {
             cache.put(outcome.binding());
             return judge(attempt, outcome.binding(), now);
         }
+
+        // Cached before New API answers, not after: an admin's change while it answers then
+        // evicts this entry, where caching afterwards would bring the old binding back.
+        cache.put(outcome.binding());
         listener.bound(attempt, outcome.binding());
         return new Verdict.Bind(outcome.binding());
     }

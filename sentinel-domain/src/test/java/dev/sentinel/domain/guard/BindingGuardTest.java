@@ -304,9 +304,12 @@ class BindingGuardTest {
     }
 
     @Test
-    void aFirstUseDoesNotFillTheCacheBeforeNewApiAnswers() {
-        guard.check(attempt("203.0.113.9"));
+    void aFirstUseIsCachedAtOnceAndItsUndoEmptiesTheCache() {
+        Verdict.Bind bind = (Verdict.Bind) guard.check(attempt("203.0.113.9"));
 
+        assertThat(cache.entry(HASH)).map(BindingCache.Cached::binding)
+                .contains(bind.binding());
+        guard.settleUnanswered(bind, "downstream timed out");
         assertThat(cache.entry(HASH)).isEmpty();
     }
 
@@ -501,13 +504,14 @@ class BindingGuardTest {
     }
 
     @Test
-    void aSuccessfulFirstUseCachesTheBindingInForceNotItsOwnSnapshot() {
-        // settle cached the binding this request had created, even when an admin had banned
-        // the key while New API was answering, so the admin's eviction was undone and the old
-        // binding allowed the key for a whole cache freshness. settle now caches what the
-        // store holds at that moment.
+    void anAdminChangeWhileNewApiAnswersAFirstUseIsNotUndoneBySettling() {
+        // settle once cached the binding this request had created, even when an admin had
+        // banned the key while New API was answering, so the admin's eviction was undone and
+        // the old binding allowed the key for a whole cache freshness. The binding is now
+        // cached when it is made, before New API answers, and settling caches nothing.
         Verdict.Bind bind = (Verdict.Bind) guard.check(attempt("203.0.113.9"));
         Binding created = bind.binding();
+        assertThat(cache.entry(HASH)).map(BindingCache.Cached::binding).contains(created);
         Binding banned = new Binding(created.id(), HASH, created.hint(), created.rules(),
                 BindingStatus.BANNED, false, created.boundAt(), created.lastSeenAt(),
                 created.lastIp(), "resold", 1);
@@ -516,19 +520,22 @@ class BindingGuardTest {
 
         guard.settle(bind, 200);
 
-        assertThat(cache.entry(HASH)).map(BindingCache.Cached::binding).contains(banned);
+        assertThat(cache.entry(HASH)).isEmpty();
         assertThat(guard.check(attempt("203.0.113.9")))
                 .isEqualTo(new Verdict.Intercept(InterceptReason.BANNED, banned));
     }
 
     @Test
-    void aSuccessfulFirstUseOnADeadStoreCachesNothingAndDoesNotThrow() {
+    void aSuccessfulFirstUseOnADeadStoreKeepsItsCachedBindingAndDoesNotThrow() {
         Verdict.Bind bind = (Verdict.Bind) guard.check(attempt("203.0.113.9"));
         store.goDown();
 
         assertThatCode(() -> guard.settle(bind, 200)).doesNotThrowAnyException();
 
-        assertThat(cache.entry(HASH)).isEmpty();
+        assertThat(cache.entry(HASH)).map(BindingCache.Cached::binding)
+                .contains(bind.binding());
+        assertThat(guard.check(attempt("203.0.113.9")))
+                .isEqualTo(new Verdict.Allow(bind.binding()));
     }
 
     @Test
