@@ -53,7 +53,7 @@ public final class PostgresStores implements AutoCloseable {
         this.circuit = StoreCircuit.create(STORE_NAME,
                 () -> database.useHandle(handle -> handle.execute("SELECT 1")),
                 PostgresFailures::isOutage, listener, StoreCircuit.DEFAULT_PROBE_INTERVAL);
-        this.bindingStore = new PostgresBindingStore(database, circuit);
+        this.bindingStore = new PostgresBindingStore(pool, circuit);
     }
 
     /**

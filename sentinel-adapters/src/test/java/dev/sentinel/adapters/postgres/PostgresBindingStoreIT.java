@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class PostgresBindingStoreIT {
@@ -94,6 +96,83 @@ class PostgresBindingStoreIT {
                 .collect(Collectors.toSet());
         assertThat(seen).containsExactly(winner);
         assertThat(store.find(tokenHash)).contains(winner);
+    }
+
+    @RepeatedTest(5)
+    void twoReplicasBindingTheSameKeysInOppositeOrdersBindEachOnceWithoutDeadlock()
+            throws Exception {
+        // First uses share multi-row statements; two statements that insert the same keys
+        // in different orders would each wait for the other's row until PostgreSQL killed
+        // one. Each statement inserts in token hash order, so they only ever queue. (In
+        // random order, 11 of 15 repetitions deadlocked.)
+        List<TokenHash> keys = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            keys.add(Bindings.randomHash());
+        }
+        List<BindingStore.FirstUse> results = new CopyOnWriteArrayList<>();
+        try (PostgresStores other = PostgresStores.connect(config)) {
+            BindingStore replica = other.bindingStore();
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> calls = new ArrayList<>();
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < keys.size(); i++) {
+                    Binding here = Bindings.firstUse(keys.get(i), "203.0.113.9", Bindings.T0);
+                    Binding there = Bindings.firstUse(keys.get(keys.size() - 1 - i),
+                            "198.51.100.7", Bindings.T0);
+                    calls.add(threads.submit(() -> {
+                        start.await();
+                        results.add(store.bindIfAbsent(here));
+                        return null;
+                    }));
+                    calls.add(threads.submit(() -> {
+                        start.await();
+                        results.add(replica.bindIfAbsent(there));
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> call : calls) {
+                    call.get();
+                }
+            }
+        }
+
+        assertThat(results).hasSize(2 * keys.size());
+        for (TokenHash key : keys) {
+            List<BindingStore.FirstUse> ofKey = results.stream()
+                    .filter(result -> result.binding().tokenHash().equals(key)).toList();
+            assertThat(ofKey).filteredOn(BindingStore.FirstUse::created).hasSize(1);
+            assertThat(ofKey).extracting(BindingStore.FirstUse::binding)
+                    .containsOnly(store.find(key).orElseThrow());
+        }
+    }
+
+    @Test
+    void concurrentLookupsOfManyKeysEachGetTheirOwnBinding() throws Exception {
+        List<Binding> bound = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            bound.add(store.bindIfAbsent(Bindings.firstUse(Bindings.randomHash(),
+                    "203.0.113." + (i % 250 + 1), Bindings.T0)).binding());
+        }
+        List<TokenHash> unbound = List.of(Bindings.randomHash(), Bindings.randomHash());
+
+        List<Future<Optional<Binding>>> found = new ArrayList<>();
+        List<Future<Optional<Binding>>> missing = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Binding binding : bound) {
+                found.add(threads.submit(() -> store.find(binding.tokenHash())));
+            }
+            for (TokenHash key : unbound) {
+                missing.add(threads.submit(() -> store.find(key)));
+            }
+        }
+
+        for (int i = 0; i < bound.size(); i++) {
+            assertThat(found.get(i).get()).contains(bound.get(i));
+        }
+        for (Future<Optional<Binding>> none : missing) {
+            assertThat(none.get()).isEmpty();
+        }
     }
 
     @Test
