@@ -12,7 +12,8 @@
 # and measures, each phase bounded in time:
 #   warm       one bound key, wrk at $CONNECTIONS connections: req/s, p50, p99, CPU µs,
 #              context switches (and, with strace, system calls) per request
-#   first use  $FRESH_KEYS keys never seen before: binds per second, p99
+#   first use  $FRESH_KEYS keys never seen before: binds per second, p99 (after
+#              $FIRSTUSE_WARMUP_ROUNDS discarded rounds of as many other fresh keys)
 #   intercept  a bound key from another address (X-Real-IP): rejections per second
 #   streaming  $STREAMS concurrent SSE streams of $EVENTS events every $EVENT_MS ms: time to
 #              first event, lateness per event against direct, lost events
@@ -39,6 +40,7 @@ WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 FRESH_KEYS=${FRESH_KEYS:-10000}
+FIRSTUSE_WARMUP_ROUNDS=${FIRSTUSE_WARMUP_ROUNDS:-3}
 STREAMS=${STREAMS:-500}
 EVENTS=${EVENTS:-50}
 EVENT_MS=${EVENT_MS:-20}
@@ -363,6 +365,15 @@ phase_firstuse() {
     row "%-10s %10s %9s %9s %10s %9s %9s %9s" "first use" "keys/s" "p50 ms" "p99 ms" \
         "x nginx" "bound" "CPU us/k" "PG us/k"
     for side in nginx sentinel; do
+        # Discarded runs with other keys first: the JIT takes about 30,000 first uses to
+        # compile the binding path, while the cores are busy serving them.
+        local round
+        for round in $(seq 1 "$FIRSTUSE_WARMUP_ROUNDS"); do
+            "$JAVA_HOME/bin/java" bench/KeyLoad.java "port=${PORT[$side]}" \
+                "connections=$CONNECTIONS" "requests=$FRESH_KEYS" \
+                "keyPrefix=sk-fw${run_id}${side}r${round}" realIp=127.0.0.1 deadlineSec=120 \
+                >>"$work/key-load.log"
+        done
         before=$(bound_count)
         t0=$(cpu_ticks "$side")
         p0=$(cpu_ticks postgresql)
