@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * Runs the binding statements of concurrent requests together: one statement (and one
+ * Runs the first-use inserts of concurrent requests together: one statement (and one
  * commit) for every request that arrived while the previous statement ran.
  *
  * <p>A request with nobody else waiting is sent at once: batches form only under load, and
@@ -32,7 +32,7 @@ import java.util.function.Function;
  *
  * <p>Thread-safe.
  *
- * @param <T> what a request asks about: a key to find, or a candidate to insert
+ * @param <T> what a request sends: a candidate binding
  */
 final class BindingBatches<T> {
 
@@ -45,7 +45,6 @@ final class BindingBatches<T> {
     private final String name;
     private final Function<T, TokenHash> keyOf;
     private final Statement<T> statement;
-    private final boolean repeatsShareTheRow;
     private final ReentrantLock lock = new ReentrantLock();
     private final Queue<Waiting<T>> waiting = new ArrayDeque<>();
     private int running;
@@ -56,23 +55,19 @@ final class BindingBatches<T> {
      * @param name the runners' thread name
      * @param keyOf the key a request is about
      * @param statement runs one batch
-     * @param repeatsShareTheRow whether a key asked about twice in one batch gets the row
-     *         for both requests (a lookup) or only for the first (an insert: only one of
-     *         them created it)
      */
-    BindingBatches(String name, Function<T, TokenHash> keyOf, Statement<T> statement,
-            boolean repeatsShareTheRow) {
+    BindingBatches(String name, Function<T, TokenHash> keyOf, Statement<T> statement) {
         this.name = name;
         this.keyOf = keyOf;
         this.statement = statement;
-        this.repeatsShareTheRow = repeatsShareTheRow;
     }
 
     /**
      * Runs a request with whatever else is waiting.
      *
      * @param request the key or candidate
-     * @return the row the statement returned for its key, if any
+     * @return the row the statement returned for its key, if any; a key sent twice in one
+     *         batch gets it for its first request only, since only that one created it
      */
     Optional<Binding> submit(T request) {
         Waiting<T> mine = new Waiting<>(request);
@@ -154,7 +149,7 @@ final class BindingBatches<T> {
                     continue;
                 }
                 TokenHash key = keyOf.apply(one.request);
-                boolean answered = repeatsShareTheRow || distinct.get(key) == one.request;
+                boolean answered = distinct.get(key) == one.request;
                 one.row.complete(answered
                         ? Optional.ofNullable(rows.get(key))
                         : Optional.empty());

@@ -20,9 +20,11 @@ import javax.sql.DataSource;
 /**
  * Bindings in PostgreSQL's {@code binding} table.
  *
- * <p>Lookups and first uses of concurrent requests share statements ({@link BindingBatches}).
- * Plain JDBC, not JDBI: these statements run on every cache miss and first use, and JDBI's
- * per-statement argument and configuration lookups cost as much CPU as the driver.
+ * <p>First uses of concurrent requests share statements ({@link BindingBatches}); lookups
+ * do not: a cached plan for {@code token_hash = ANY (...)}, made while the table was new and
+ * small, scanned the whole table for as long as the connection lived. Plain JDBC, not
+ * JDBI: these statements run on every cache miss and first use, and JDBI's per-statement
+ * argument and configuration lookups cost as much CPU as the driver.
  *
  * <p>Thread-safe: every statement borrows its own pooled connection.
  */
@@ -33,10 +35,6 @@ final class PostgresBindingStore implements BindingStore {
 
     private static final String FIND = "SELECT " + BindingRowMapper.COLUMNS
             + " FROM binding WHERE token_hash = CAST(? AS char(64))";
-
-    /** The batch form of {@link #FIND}. */
-    private static final String FIND_ALL = "SELECT " + BindingRowMapper.COLUMNS
-            + " FROM binding WHERE token_hash = ANY (CAST(? AS char(64)[]))";
 
     private static final String INSERT_UNLESS_BOUND = """
             INSERT INTO binding (token_hash, hint, rules, status, rules_set_by_admin,
@@ -74,10 +72,8 @@ final class PostgresBindingStore implements BindingStore {
 
     private final DataSource pool;
     private final StoreCircuit circuit;
-    private final BindingBatches<TokenHash> lookups =
-            new BindingBatches<>("binding-lookups", hash -> hash, this::findAll, true);
     private final BindingBatches<Binding> firstUses =
-            new BindingBatches<>("first-uses", Binding::tokenHash, this::insertAll, false);
+            new BindingBatches<>("first-uses", Binding::tokenHash, this::insertAll);
 
     PostgresBindingStore(DataSource pool, StoreCircuit circuit) {
         this.pool = pool;
@@ -87,7 +83,8 @@ final class PostgresBindingStore implements BindingStore {
     @Override
     public Optional<Binding> find(TokenHash tokenHash) {
         Objects.requireNonNull(tokenHash, "tokenHash");
-        return circuit.call("find a binding", () -> lookups.submit(tokenHash));
+        return circuit.call("find a binding", () -> withConnection(connection ->
+                find(connection, tokenHash)));
     }
 
     /**
@@ -173,20 +170,6 @@ final class PostgresBindingStore implements BindingStore {
             insert.setString(9, SqlText.storable(candidate.note(), MAX_NOTE_LENGTH));
             return oneRow(insert);
         }
-    }
-
-    /** Finds the bindings of distinct keys. */
-    private Map<TokenHash, Binding> findAll(List<TokenHash> tokenHashes) {
-        String[] hexes = new String[tokenHashes.size()];
-        for (int i = 0; i < hexes.length; i++) {
-            hexes[i] = tokenHashes.get(i).hex();
-        }
-        return withConnection(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(FIND_ALL)) {
-                select.setArray(1, connection.createArrayOf("text", hexes));
-                return rowsByKey(select);
-            }
-        });
     }
 
     /** Inserts candidates of distinct keys, in the order given; returns the rows created. */
