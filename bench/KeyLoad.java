@@ -1,6 +1,8 @@
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -23,7 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>java bench/KeyLoad.java port=8016 connections=64 requests=10000 keyPrefix=sk-fresh1
  *     realIp=127.0.0.1 path=/v1/models deadlineSec=120</pre>
  *
- * Prints one line of key=value figures; times in milliseconds.
+ * Prints one line of key=value figures; times in milliseconds. With {@code rounds=true} it
+ * reads key prefixes from standard input, one per line, and runs and reports a round for
+ * each, until an empty line or the end of input.
  */
 public final class KeyLoad {
 
@@ -36,10 +40,28 @@ public final class KeyLoad {
             int eq = arg.indexOf('=');
             opts.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
+        if (!Boolean.parseBoolean(opts.getOrDefault("rounds", "false"))) {
+            System.out.println(round(opts, opts.getOrDefault("keyPrefix", "sk-fresh")));
+            System.exit(0);
+        }
+        // One round per key prefix read from standard input, in this one JVM: a client
+        // started afresh for every round would compile its own code on the cores it measures.
+        BufferedReader commands = new BufferedReader(
+                new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        String keyPrefix;
+        while ((keyPrefix = commands.readLine()) != null && !keyPrefix.isBlank()) {
+            System.out.println(round(opts, keyPrefix.strip()));
+            System.out.flush();
+        }
+        System.exit(0);
+    }
+
+    /** Sends {@code requests} requests, each with a new key; returns the figures line. */
+    private static String round(Map<String, String> opts, String keyPrefix)
+            throws InterruptedException {
         int port = Integer.parseInt(opts.get("port"));
         int connections = Integer.parseInt(opts.getOrDefault("connections", "64"));
         int requests = Integer.parseInt(opts.getOrDefault("requests", "10000"));
-        String keyPrefix = opts.getOrDefault("keyPrefix", "sk-fresh");
         String realIp = opts.getOrDefault("realIp", "127.0.0.1");
         String path = opts.getOrDefault("path", "/v1/models");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(
@@ -91,12 +113,11 @@ public final class KeyLoad {
         int answered = sorted.length;
         Map<Integer, Integer> counts = new TreeMap<>();
         statuses.forEach((s, count) -> counts.put(s, count.get()));
-        System.out.printf(Locale.ROOT, "requests=%d answered=%d rps=%.0f p50_ms=%.3f "
-                + "p99_ms=%.3f max_ms=%.3f wall_s=%.2f errors=%d finished=%b statuses=%s%n",
+        return String.format(Locale.ROOT, "requests=%d answered=%d rps=%.0f p50_ms=%.3f "
+                + "p99_ms=%.3f max_ms=%.3f wall_s=%.2f errors=%d finished=%b statuses=%s",
                 requests, answered, answered / wall, pct(sorted, 50), pct(sorted, 99),
                 answered == 0 ? Double.NaN : sorted[answered - 1], wall, errors.get(),
                 finished, counts.toString().replace(" ", "").replace("=", ":"));
-        System.exit(0);
     }
 
     /** Reads one response with a Content-Length or chunked body; returns its status. */

@@ -11,9 +11,12 @@
 #              key prefix of its own), every request sent as a trusted proxy would send it
 # and measures, each phase bounded in time:
 #   warm       one bound key, wrk at $CONNECTIONS connections: req/s, p50, p99, CPU µs,
-#              context switches (and, with strace, system calls) per request
-#   first use  $FRESH_KEYS keys never seen before: binds per second, p99 (after
-#              $FIRSTUSE_WARMUP_ROUNDS discarded rounds of as many other fresh keys)
+#              context switches (and, with strace, system calls) per request; the median
+#              of $WARM_ROUNDS rounds per side, measured in alternating order, with the
+#              other JVMs paused
+#   first use  $FRESH_KEYS keys never seen before: binds per second, p99; the round of
+#              median speed of $FIRSTUSE_ROUNDS, after $FIRSTUSE_WARMUP_ROUNDS discarded
+#              rounds of as many other fresh keys, from one client JVM
 #   intercept  a bound key from another address (X-Real-IP): rejections per second
 #   streaming  $STREAMS concurrent SSE streams of $EVENTS events every $EVENT_MS ms: time to
 #              first event, lateness per event against direct, lost events
@@ -40,7 +43,9 @@ WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 FRESH_KEYS=${FRESH_KEYS:-10000}
-FIRSTUSE_WARMUP_ROUNDS=${FIRSTUSE_WARMUP_ROUNDS:-3}
+FIRSTUSE_WARMUP_ROUNDS=${FIRSTUSE_WARMUP_ROUNDS:-5}
+FIRSTUSE_ROUNDS=${FIRSTUSE_ROUNDS:-3}
+WARM_ROUNDS=${WARM_ROUNDS:-3}
 STREAMS=${STREAMS:-500}
 EVENTS=${EVENTS:-50}
 EVENT_MS=${EVENT_MS:-20}
@@ -94,6 +99,7 @@ prefix="bench-$run_id:"
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do
+        kill -CONT "$pid" 2>/dev/null || true
         kill "$pid" 2>/dev/null || true
     done
     for pid in "${pids[@]}"; do
@@ -327,73 +333,150 @@ syscalls_per_request() {
         'BEGIN { if (n > 0 && c > 0) printf "%.1f", c / n; else print "-" }'
 }
 
+# Pauses (SIGSTOP) the JVMs other than the measured side, so that their idle pooled
+# connections' watchers and their compiler threads do not share the cores with it.
+pause_others() {
+    local side=$1 other
+    for other in bare sentinel; do
+        [ "$other" = "$side" ] || kill -STOP "$(procs "$other")"
+    done
+}
+resume_all() { kill -CONT "$bare_pid" "$sentinel_pid" 2>/dev/null || true; }
+# The median of the numbers given (the lower middle one of an even count).
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
 phase_warm() {
-    say "warm path: wrk -t$THREADS -c$CONNECTIONS, $WARMUP warm-up and $DURATION per side"
-    local side rps p50 p99 n bad errs t0 t1 c0 c1 cpu cs nginx_rps=0 nginx_p99=0 bare_rps=0
-    row "%-10s %10s %9s %9s %9s %9s %9s %10s %8s" "warm" "req/s" "p50 ms" "p99 ms" \
-        "CPU us/r" "csw/req" "sysc/req" "x nginx" "x bare"
+    say "warm path: wrk -t$THREADS -c$CONNECTIONS, $WARMUP warm-up, then $WARM_ROUNDS" \
+        "rounds of $DURATION per side in alternating order"
+    local side round order rps p50 p99 n bad errs t0 t1 c0 c1
+    local -A all_rps=() all_p50=() all_p99=() all_cpu=() all_cs=()
     for side in direct nginx bare sentinel; do
+        pause_others "$side"
         wrk_run "$side" "$WARMUP" -H "Authorization: Bearer $key" \
             -H "X-Real-IP: 127.0.0.1" >/dev/null
-        t0=$(cpu_ticks "$side")
-        c0=$(sum_switches "$side")
-        read -r rps p50 p99 n bad errs < <(wrk_run "$side" "$DURATION" \
-            -H "Authorization: Bearer $key" -H "X-Real-IP: 127.0.0.1")
-        t1=$(cpu_ticks "$side")
-        c1=$(sum_switches "$side")
-        [ "$bad" = 0 ] && [ "$errs" = 0 ] \
-            || say "warm $side: $bad non-2xx answers, $errs socket errors"
-        cpu=$(awk -v t=$((t1 - t0)) -v n="$n" -v k="$tck" \
-            'BEGIN { printf "%.1f", t * 1e6 / k / n }')
-        cs=$(awk -v c=$((c1 - c0)) -v n="$n" 'BEGIN { printf "%.2f", c / n }')
-        [ "$side" = nginx ] && nginx_rps=$rps && nginx_p99=$p99
-        [ "$side" = bare ] && bare_rps=$rps
+        resume_all
+    done
+    # Alternating orders, so that no side is always measured first or last.
+    for round in $(seq 1 "$WARM_ROUNDS"); do
+        order="direct nginx bare sentinel"
+        [ $((round % 2)) = 0 ] && order="sentinel bare nginx direct"
+        for side in $order; do
+            pause_others "$side"
+            t0=$(cpu_ticks "$side")
+            c0=$(sum_switches "$side")
+            read -r rps p50 p99 n bad errs < <(wrk_run "$side" "$DURATION" \
+                -H "Authorization: Bearer $key" -H "X-Real-IP: 127.0.0.1")
+            t1=$(cpu_ticks "$side")
+            c1=$(sum_switches "$side")
+            resume_all
+            [ "$bad" = 0 ] && [ "$errs" = 0 ] \
+                || say "warm $side round $round: $bad non-2xx answers, $errs socket errors"
+            all_rps[$side]+=" $rps"
+            all_p50[$side]+=" $p50"
+            all_p99[$side]+=" $p99"
+            all_cpu[$side]+=" $(per_request $((t1 - t0)) "$n")"
+            all_cs[$side]+=" $(awk -v c=$((c1 - c0)) -v n="$n" 'BEGIN { printf "%.2f", c / n }')"
+        done
+    done
+
+    row "%-10s %10s %9s %9s %9s %9s %9s %8s %8s  %s" "warm" "req/s" "p50 ms" "p99 ms" \
+        "CPU us/r" "csw/req" "sysc/req" "x nginx" "x bare" "req/s of each round"
+    local nginx_rps nginx_p99 bare_rps
+    # shellcheck disable=SC2086
+    nginx_rps=$(median ${all_rps[nginx]})
+    # shellcheck disable=SC2086
+    nginx_p99=$(median ${all_p99[nginx]})
+    # shellcheck disable=SC2086
+    bare_rps=$(median ${all_rps[bare]})
+    for side in direct nginx bare sentinel; do
         local sys=-
-        [ -n "${SYSCALLS:-1}" ] && [ "${SYSCALLS:-1}" != 0 ] && [ "$side" != direct ] \
-            && sys=$(syscalls_per_request "$side")
-        row "%-10s %10s %9s %9s %9s %9s %9s %10s %8s" "$side" "$rps" "$p50" "$p99" \
-            "$cpu" "$cs" "$sys" "$(ratio "$rps" "$nginx_rps")" "$(ratio "$rps" "$bare_rps")"
+        if [ "${SYSCALLS:-1}" != 0 ] && [ "$side" != direct ]; then
+            pause_others "$side"
+            sys=$(syscalls_per_request "$side")
+            resume_all
+        fi
+        # shellcheck disable=SC2086
+        rps=$(median ${all_rps[$side]})
+        # shellcheck disable=SC2086
+        p99=$(median ${all_p99[$side]})
+        # shellcheck disable=SC2086
+        row "%-10s %10s %9s %9s %9s %9s %9s %8s %8s  %s" "$side" "$rps" \
+            "$(median ${all_p50[$side]})" "$p99" "$(median ${all_cpu[$side]})" \
+            "$(median ${all_cs[$side]})" "$sys" "$(ratio "$rps" "$nginx_rps")" \
+            "$(ratio "$rps" "$bare_rps")" "$(echo ${all_rps[$side]} | tr ' ' '/')"
         [ "$side" = sentinel ] && row "%-10s p99 / nginx p99 = %s" "" \
             "$(ratio "$p99" "$nginx_p99")"
     done
     warm_nginx_rps=$nginx_rps
 }
 
+# Starts one KeyLoad client for a side, keeps it for every round (rounds=true).
+keyload_start() {
+    coproc KEYLOAD { "$JAVA_HOME/bin/java" bench/KeyLoad.java rounds=true \
+        "port=${PORT[$1]}" "connections=$CONNECTIONS" "requests=$FRESH_KEYS" \
+        realIp=127.0.0.1 deadlineSec=120; }
+}
+# Runs one round of fresh keys named by the prefix given; sets round_figures to its line.
+# Not in a subshell: the client's pipes belong to this shell.
+keyload_round() {
+    echo "$1" >&"${KEYLOAD[1]}"
+    read -r -t 150 round_figures <&"${KEYLOAD[0]}" \
+        || die "the first-use client did not answer within 150 s"
+    echo "$round_figures" >>"$work/key-load.log"
+}
+
 phase_firstuse() {
-    say "first use: $FRESH_KEYS keys never seen before, $CONNECTIONS connections"
-    local side out before after nginx_rps=0 rps t0 t1 p0 p1
-    row "%-10s %10s %9s %9s %10s %9s %9s %9s" "first use" "keys/s" "p50 ms" "p99 ms" \
-        "x nginx" "bound" "CPU us/k" "PG us/k"
+    say "first use: $FIRSTUSE_WARMUP_ROUNDS discarded and $FIRSTUSE_ROUNDS measured rounds" \
+        "of $FRESH_KEYS keys never seen before, $CONNECTIONS connections"
+    local side round out before after nginx_rps=0 t0 t1 p0 p1 rps loader
+    row "%-10s %10s %9s %9s %10s %9s %9s %9s  %s" "first use" "keys/s" "p50 ms" "p99 ms" \
+        "x nginx" "bound" "CPU us/k" "PG us/k" "keys/s of each round"
     for side in nginx sentinel; do
-        # Discarded runs with other keys first: the JIT takes about 30,000 first uses to
-        # compile the binding path, while the cores are busy serving them.
-        local round
+        pause_others "$side"
+        keyload_start "$side"
+        loader=$KEYLOAD_PID
+        # Discarded rounds first: the JIT takes about 40,000 first uses to compile the
+        # binding path, while the cores are busy serving them.
         for round in $(seq 1 "$FIRSTUSE_WARMUP_ROUNDS"); do
-            "$JAVA_HOME/bin/java" bench/KeyLoad.java "port=${PORT[$side]}" \
-                "connections=$CONNECTIONS" "requests=$FRESH_KEYS" \
-                "keyPrefix=sk-fw${run_id}${side}r${round}" realIp=127.0.0.1 deadlineSec=120 \
-                >>"$work/key-load.log"
+            keyload_round "sk-fw${run_id}${side}r${round}"
         done
-        before=$(bound_count)
-        t0=$(cpu_ticks "$side")
-        p0=$(cpu_ticks postgresql)
-        out=$("$JAVA_HOME/bin/java" bench/KeyLoad.java "port=${PORT[$side]}" \
-            "connections=$CONNECTIONS" "requests=$FRESH_KEYS" \
-            "keyPrefix=sk-fu${run_id}${side}" realIp=127.0.0.1 deadlineSec=120 \
-            | tee -a "$work/key-load.log")
-        t1=$(cpu_ticks "$side")
-        p1=$(cpu_ticks postgresql)
-        after=$(bound_count)
-        rps=$(field "$out" rps)
-        [ "$(field "$out" statuses)" = "{200:$FRESH_KEYS}" ] \
-            || say "first use $side: answers $(field "$out" statuses)"
+        local rounds=() each=()
+        for round in $(seq 1 "$FIRSTUSE_ROUNDS"); do
+            # Sentinel's own count of new bindings; the other side has none (and Sentinel
+            # is paused meanwhile).
+            before=0
+            [ "$side" = sentinel ] && before=$(bound_count)
+            t0=$(cpu_ticks "$side")
+            p0=$(cpu_ticks postgresql)
+            keyload_round "sk-fu${run_id}${side}r${round}"
+            out=$round_figures
+            t1=$(cpu_ticks "$side")
+            p1=$(cpu_ticks postgresql)
+            after=0
+            [ "$side" = sentinel ] && after=$(bound_count)
+            [ "$(field "$out" statuses)" = "{200:$FRESH_KEYS}" ] \
+                || say "first use $side round $round: answers $(field "$out" statuses)"
+            rps=$(field "$out" rps)
+            local bound=-
+            [ "$side" = sentinel ] && bound=$((after - before))
+            rounds+=("$rps $(field "$out" p50_ms) $(field "$out" p99_ms) $bound"`
+                `" $(per_request $((t1 - t0)) "$FRESH_KEYS")"`
+                `" $(per_request $((p1 - p0)) "$FRESH_KEYS")")
+            each+=("$rps")
+        done
+        echo >&"${KEYLOAD[1]}"
+        wait "$loader" 2>/dev/null || true
+        resume_all
+        # The round of median speed, with its own latencies and costs.
+        local p50 p99 cpu pg
+        read -r rps p50 p99 bound cpu pg < <(printf '%s\n' "${rounds[@]}" | sort -g \
+            | awk '{ r[NR] = $0 } END { print r[int((NR + 1) / 2)] }')
         [ "$side" = nginx ] && nginx_rps=$rps
-        local bound=-
-        [ "$side" = sentinel ] && bound=$((after - before))
-        row "%-10s %10s %9s %9s %10s %9s %9s %9s" "$side" "$rps" "$(field "$out" p50_ms)" \
-            "$(field "$out" p99_ms)" "$(ratio "$rps" "$nginx_rps")" "$bound" \
-            "$(per_request $((t1 - t0)) "$FRESH_KEYS")" \
-            "$(per_request $((p1 - p0)) "$FRESH_KEYS")"
+        row "%-10s %10s %9s %9s %10s %9s %9s %9s  %s" "$side" "$rps" "$p50" "$p99" \
+            "$(ratio "$rps" "$nginx_rps")" "$bound" "$cpu" "$pg" \
+            "$(IFS=/; echo "${each[*]}")"
     done
 }
 # CPU ticks over a count of requests, in microseconds each.
