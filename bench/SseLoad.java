@@ -1,10 +1,13 @@
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
@@ -14,19 +17,20 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Load client for server-sent events, for benchmarks: opens many streams at once, one virtual
- * thread and one connection each, and measures when every event arrives against when the
- * upstream was due to send it (events after the first; the first is the time to first
- * event). Every stream first connects; once all are connected (or
- * {@code idleMs} passed) they wait {@code idleMs}, then all send their request together.
+ * thread and one connection each, and measures the time to the first event of each stream
+ * and how long every event took from the upstream's write (its {@code "t"} stamp) to here.
+ * Every stream first connects; once all are connected (or {@code idleMs} passed) they wait
+ * {@code idleMs}, then all send their request together.
  *
  * <pre>java bench/SseLoad.java port=8016 path=/v1/sse streams=500 events=50 ms=20
  *     key=sk-... realIp=192.0.2.7 idleMs=0 deadlineSec=120</pre>
  *
- * Prints one line of key=value figures; times in milliseconds.
+ * Prints one line of key=value figures; times in milliseconds. With {@code rounds=true} it
+ * runs once per line of standard input, whose key=value pairs replace the arguments', until
+ * an empty line or the end of input.
  */
 public final class SseLoad {
 
@@ -34,11 +38,37 @@ public final class SseLoad {
     }
 
     public static void main(String[] args) throws Exception {
+        Map<String, String> opts = options(args);
+        if (!Boolean.parseBoolean(opts.getOrDefault("rounds", "false"))) {
+            System.out.println(run(opts));
+            System.exit(0);
+        }
+        // One run per line of standard input, its key=value pairs over the arguments', in
+        // this one JVM: a client started afresh for every run would compile its own code on
+        // the cores it measures.
+        BufferedReader commands = new BufferedReader(
+                new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        String line;
+        while ((line = commands.readLine()) != null && !line.isBlank()) {
+            Map<String, String> these = new HashMap<>(opts);
+            these.putAll(options(line.strip().split("\\s+")));
+            System.out.println(run(these));
+            System.out.flush();
+        }
+        System.exit(0);
+    }
+
+    private static Map<String, String> options(String[] args) {
         Map<String, String> opts = new HashMap<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
             opts.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
+        return opts;
+    }
+
+    /** Runs the streams; returns the figures line. */
+    private static String run(Map<String, String> opts) throws InterruptedException {
         int port = Integer.parseInt(opts.get("port"));
         String path = opts.getOrDefault("path", "/v1/sse");
         int streams = Integer.parseInt(opts.getOrDefault("streams", "500"));
@@ -96,7 +126,7 @@ public final class SseLoad {
                     long sent = System.nanoTime();
                     out.write(request);
                     out.flush();
-                    int got = readStream(in, sent, ms, events, stream, ttfe, delays);
+                    int got = readStream(in, sent, events, stream, ttfe, delays);
                     received.addAndGet(got);
                     if (got == events) {
                         completed.incrementAndGet();
@@ -120,17 +150,16 @@ public final class SseLoad {
         float[] firsts = sorted(ttfe);
         float[] all = sorted(delays);
         long expected = (long) streams * events;
-        System.out.printf(Locale.ROOT, "streams=%d connected=%d completed=%d failed=%d "
+        return String.format(Locale.ROOT, "streams=%d connected=%d completed=%d failed=%d "
                 + "events=%d lost=%d ttfe_mean_ms=%.3f ttfe_p50_ms=%.3f ttfe_p99_ms=%.3f "
-                + "delay_mean_ms=%.3f delay_p99_ms=%.3f wall_s=%.1f finished=%b error=%s%n",
+                + "delay_mean_ms=%.3f delay_p99_ms=%.3f wall_s=%.1f finished=%b error=%s",
                 streams, connected.get(), completed.get(), failed.get(), received.get(),
                 expected - received.get(), mean(firsts), pct(firsts, 50), pct(firsts, 99),
                 mean(all), pct(all, 99), wall, finished, errorText[0]);
-        System.exit(0);
     }
 
     /** Reads one answer, chunked or not; returns how many events arrived. */
-    private static int readStream(InputStream in, long sent, int ms, int events, int stream,
+    private static int readStream(InputStream in, long sent, int events, int stream,
             float[] ttfe, float[] delays) throws IOException {
         String status = line(in);
         if (status == null || !status.startsWith("HTTP/1.1 200")) {
@@ -149,6 +178,8 @@ public final class SseLoad {
         }
         int[] count = {0};
         int[] lastByte = {0};
+        byte[] event = new byte[256];
+        int[] eventLength = {0};
         long[] remaining = {length < 0 ? Long.MAX_VALUE : length};
         byte[] buffer = new byte[8192];
         while (true) {
@@ -178,18 +209,23 @@ public final class SseLoad {
                     return count[0];
                 }
                 long now = System.nanoTime();
+                long nowMicros = epochMicros();
                 for (int i = 0; i < read; i++) {
                     int b = buffer[i];
                     if (b == '\n' && lastByte[0] == '\n') {
                         int n = count[0]++;
-                        float since = (float) ((now - sent) / 1e6);
                         if (n == 0) {
-                            ttfe[stream] = since;
-                        } else if (n < events) {
-                            // The upstream sends event n at n x ms after the request reached
-                            // it: what is left is the way there and back, proxies included.
-                            delays[stream * events + n] = since - (float) n * ms;
+                            ttfe[stream] = (float) ((now - sent) / 1e6);
                         }
+                        // The upstream stamped the event when it sent it: what is left is
+                        // its way here, proxies included.
+                        long sentAt = stamp(event, eventLength[0]);
+                        if (n < events && sentAt > 0) {
+                            delays[stream * events + n] = (nowMicros - sentAt) / 1000f;
+                        }
+                        eventLength[0] = 0;
+                    } else if (eventLength[0] < event.length) {
+                        event[eventLength[0]++] = (byte) b;
                     }
                     lastByte[0] = b;
                 }
@@ -204,6 +240,25 @@ public final class SseLoad {
             }
         }
         return count[0];
+    }
+
+    /** The event's {@code "t"} field: when the upstream sent it; 0 if it has none. */
+    private static long stamp(byte[] event, int length) {
+        String text = new String(event, 0, length, StandardCharsets.US_ASCII);
+        int at = text.indexOf("\"t\":");
+        if (at < 0) {
+            return 0;
+        }
+        long micros = 0;
+        for (int i = at + 4; i < length && Character.isDigit(text.charAt(i)); i++) {
+            micros = micros * 10 + (text.charAt(i) - '0');
+        }
+        return micros;
+    }
+
+    private static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 
     private static String line(InputStream in) throws IOException {

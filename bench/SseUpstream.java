@@ -6,14 +6,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A streaming stand-in for New API for benchmarks: {@code GET /...?n=50&ms=20} answers with
  * server-sent events, event i due i x ms after the request arrived, one chunk per event, then
- * the end of the body. Keep-alive; one virtual thread per connection.
- * {@code java bench/SseUpstream.java <port>}.
+ * the end of the body. Each event carries the wall-clock time it was sent ({@code "t"}, in
+ * microseconds since the epoch), so a client on this machine can tell how long it travelled.
+ * Keep-alive; one virtual thread per connection. {@code java bench/SseUpstream.java <port>}.
  */
 public final class SseUpstream {
 
@@ -52,13 +54,11 @@ public final class SseUpstream {
                     if (wait > 0) {
                         LockSupport.parkNanos(wait);
                     }
-                    byte[] event = ("data: {\"i\":" + i + ",\"text\":\"token\"}\n\n")
-                            .getBytes(StandardCharsets.US_ASCII);
-                    out.write((Integer.toHexString(event.length) + "\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-                    out.write(event);
-                    out.write('\r');
-                    out.write('\n');
+                    // One write per event, chunk framing included, as a server that flushes
+                    // each event sends it: four small writes would reach the proxy as four
+                    // segments, each read and relayed on its own.
+                    out.write(chunk("data: {\"i\":" + i + ",\"t\":" + epochMicros()
+                            + ",\"text\":\"token\"}\n\n"));
                     out.flush();
                 }
                 out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -67,6 +67,18 @@ public final class SseUpstream {
         } catch (IOException e) {
             // The client went away; nothing to do.
         }
+    }
+
+    /** The event as one chunk of a chunked body. */
+    private static byte[] chunk(String event) {
+        return (Integer.toHexString(event.length()) + "\r\n" + event + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Wall-clock time in microseconds, comparable with the load client's on this machine. */
+    private static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 
     /** Reads one request head and returns its target, or null at the end of the stream. */

@@ -19,7 +19,9 @@
 #              rounds of as many other fresh keys, from one client JVM
 #   intercept  a bound key from another address (X-Real-IP): rejections per second
 #   streaming  $STREAMS concurrent SSE streams of $EVENTS events every $EVENT_MS ms: time to
-#              first event, lateness per event against direct, lost events
+#              first event, delay of every event from the upstream's write to the client's
+#              read, both also against direct, lost events; after $STREAM_WARMUP_RUNS
+#              discarded runs per side, from one client JVM
 #   scale      $SCALE_STREAMS connections held idle, then all streaming: completed, lost, RSS
 # then prints a table with ratios to nginx and writes it to bench/results/.
 #
@@ -49,6 +51,7 @@ WARM_ROUNDS=${WARM_ROUNDS:-3}
 STREAMS=${STREAMS:-500}
 EVENTS=${EVENTS:-50}
 EVENT_MS=${EVENT_MS:-20}
+STREAM_WARMUP_RUNS=${STREAM_WARMUP_RUNS:-3}
 SCALE_STREAMS=${SCALE_STREAMS:-10000}
 SCALE_IDLE_MS=${SCALE_IDLE_MS:-5000}
 SCALE_EVENTS=${SCALE_EVENTS:-10}
@@ -86,8 +89,14 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((2 * SCALE_STREAMS 
         "$((2 * SCALE_STREAMS + 1000)) in Sentinel; it may fail"
 fi
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+# Prints $1 distinct free ports: all bound at once, so none is handed out twice.
+free_ports() {
+    python3 -c '
+import socket, sys
+held = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in held:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in held))' "$1"
 }
 rand() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
@@ -147,12 +156,7 @@ cp -r sentinel-app/target/classes "$work/classes"
 bare_cp="$work/test-classes:$work/classes:$(cat "$work/classpath")"
 
 # ---- upstream: nginx with a fixed JSON reply, and the SSE stand-in behind it -------------
-sse_port=$(free_port)
-upstream_port=$(free_port)
-nginx_port=$(free_port)
-bare_port=$(free_port)
-port=$(free_port)
-management=$(free_port)
+read -r sse_port upstream_port nginx_port bare_port port management < <(free_ports 6)
 
 "$JAVA_HOME/bin/java" -Xss256k bench/SseUpstream.java "$sse_port" >"$work/sse.log" 2>&1 &
 pids+=($!)
@@ -511,34 +515,56 @@ sse_run() {
 }
 field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 
+# Starts one SSE client for the streaming phase, kept for every run (rounds=true).
+sseload_start() {
+    coproc SSELOAD { "$JAVA_HOME/bin/java" -Xss256k bench/SseLoad.java rounds=true \
+        "key=$key" realIp=127.0.0.1 "streams=$STREAMS" "events=$EVENTS" "ms=$EVENT_MS" \
+        deadlineSec=120; }
+}
+# Runs the SSE client once against a side; sets run_figures to its line.
+sseload_run() {
+    echo "port=${PORT[$1]}" >&"${SSELOAD[1]}"
+    read -r -t 150 run_figures <&"${SSELOAD[0]}" \
+        || die "the SSE client did not answer within 150 s"
+    echo "$run_figures" >>"$work/sse-load.log"
+}
+
 phase_stream() {
     say "streaming: $STREAMS streams of $EVENTS events every $EVENT_MS ms"
-    local side out direct_delay=0 direct_ttfe=0
+    local side out direct_delay=0 direct_ttfe=0 loader
     row "%-10s %9s %7s %10s %10s %10s %10s %10s %10s %9s" "streaming" "complete" "lost" \
-        "ttfe mean" "ttfe p99" "late mean" "late p99" "+ttfe" "+late" "CPU us/e"
+        "ttfe mean" "ttfe p99" "delay mean" "delay p99" "+ttfe" "+delay" "CPU us/e"
+    sseload_start
+    loader=$SSELOAD_PID
     for side in direct nginx bare sentinel; do
-        # A discarded run of the same size first: the JIT compiles the streaming path.
-        sse_run "$side" "streams=$STREAMS" "events=$EVENTS" "ms=$EVENT_MS" \
-            deadlineSec=120 >/dev/null
+        pause_others "$side"
+        # Discarded runs of the same size first: the JIT compiles the streaming path.
+        local run
+        for run in $(seq 1 "$STREAM_WARMUP_RUNS"); do
+            sseload_run "$side"
+        done
         local t0 t1
         t0=$(cpu_ticks "$side")
-        out=$(sse_run "$side" "streams=$STREAMS" "events=$EVENTS" "ms=$EVENT_MS" \
-            deadlineSec=120)
+        sseload_run "$side"
+        out=$run_figures
         t1=$(cpu_ticks "$side")
-        local ttfe late
+        resume_all
+        local ttfe delay
         ttfe=$(field "$out" ttfe_mean_ms)
-        late=$(field "$out" delay_mean_ms)
+        delay=$(field "$out" delay_mean_ms)
         if [ "$side" = direct ]; then
             direct_ttfe=$ttfe
-            direct_delay=$late
+            direct_delay=$delay
         fi
         row "%-10s %9s %7s %10s %10s %10s %10s %10s %10s %9s" "$side" \
             "$(field "$out" completed)/$STREAMS" "$(field "$out" lost)" "$ttfe" \
-            "$(field "$out" ttfe_p99_ms)" "$late" "$(field "$out" delay_p99_ms)" \
+            "$(field "$out" ttfe_p99_ms)" "$delay" "$(field "$out" delay_p99_ms)" \
             "$(awk -v a="$ttfe" -v b="$direct_ttfe" 'BEGIN { printf "%+.3f", a - b }')" \
-            "$(awk -v a="$late" -v b="$direct_delay" 'BEGIN { printf "%+.3f", a - b }')" \
+            "$(awk -v a="$delay" -v b="$direct_delay" 'BEGIN { printf "%+.3f", a - b }')" \
             "$(per_request $((t1 - t0)) "$(field "$out" events)")"
     done
+    echo >&"${SSELOAD[1]}"
+    wait "$loader" 2>/dev/null || true
 }
 
 phase_scale() {
@@ -546,9 +572,10 @@ phase_scale() {
         "$SCALE_EVENTS events every $SCALE_EVENT_MS ms"
     local side out
     row "%-10s %13s %9s %10s %10s %8s %9s" "scale" "complete" "lost" "ttfe p99" \
-        "late p99" "wall s" "peak RSS MB"
+        "delay p99" "wall s" "peak RSS MB"
     for side in nginx sentinel; do
         local peak=0 sampler
+        pause_others "$side"
         (
             while true; do
                 rss_mb "$side"
@@ -560,6 +587,7 @@ phase_scale() {
             "ms=$SCALE_EVENT_MS" "idleMs=$SCALE_IDLE_MS" deadlineSec=180)
         kill "$sampler" 2>/dev/null || true
         wait "$sampler" 2>/dev/null || true
+        resume_all
         peak=$(sort -n "$work/rss-$side.txt" | tail -1)
         row "%-10s %13s %9s %10s %10s %8s %9s" "$side" \
             "$(field "$out" completed)/$SCALE_STREAMS" "$(field "$out" lost)" \
@@ -591,7 +619,7 @@ report="bench/results/run-$(date -u +%Y%m%dT%H%M%SZ).txt"
         "JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -1 | cut -d'"' -f2)," \
         "$("$NGINX" -v 2>&1 | cut -d' ' -f3); JVM options: $JVM_OPTS"
     echo "warm $DURATION after $WARMUP; wrk -t$THREADS -c$CONNECTIONS; times in ms;" \
-        "x = ratio of req/s; late = lateness per event against the schedule"
+        "x = ratio of req/s; delay = from the upstream's write of an event to the client's read"
     echo
     printf '%s\n' "${results[@]}"
 } | tee "$report"
