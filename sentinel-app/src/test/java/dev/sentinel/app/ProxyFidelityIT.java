@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sentinel.app.support.Keys;
 import dev.sentinel.app.support.LoopbackClient;
 import dev.sentinel.app.support.LoopbackClient.Response;
+import dev.sentinel.app.support.NewApiStandIn;
 import dev.sentinel.app.support.NewApiStandIn.Received;
 import dev.sentinel.app.support.SentinelUnderTest;
 import java.io.InputStream;
@@ -68,6 +69,18 @@ class ProxyFidelityIT {
         assertThat(response.status()).isEqualTo(200);
         assertThat(sentinel.downstream().received().get(0).bodyLength())
                 .isEqualTo(json.length());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"100", "2048", "2049", "3000000", "3000000/chunked"})
+    void anAnswerReachesTheClientByteForByte(String shape) {
+        int length = Integer.parseInt(shape.split("/")[0]);
+
+        Response response = sentinel.from("127.0.0.2").get("/text/" + shape,
+                "Authorization: Bearer " + Keys.fresh());
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).hasSize(length).isEqualTo(NewApiStandIn.text(length));
     }
 
     @Test

@@ -260,14 +260,14 @@ public final class ProxyHandler implements Handler {
      */
     private void streamResponseBody(HttpClientResponse answer, OutputStream out,
             String requestId) {
-        byte[] buffer = new byte[BUFFER_SIZE];
+        RelayBuffer buffer = new RelayBuffer();
         String side = "downstream";
         try (InputStream in = answer.inputStream()) {
             int read;
-            while ((read = in.read(buffer)) >= 0) {
+            while ((read = buffer.read(in)) >= 0) {
                 if (read > 0) {
                     side = "client";
-                    out.write(buffer, 0, read);
+                    buffer.writeTo(out, read);
                     out.flush();
                     side = "downstream";
                 }

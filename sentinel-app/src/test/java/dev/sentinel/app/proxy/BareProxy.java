@@ -29,7 +29,6 @@ import java.util.Set;
 public final class BareProxy {
 
     private static final HeaderName REAL_IP = HeaderNames.create("X-Real-IP");
-    private static final int BUFFER_SIZE = 16 * 1024;
 
     private final Http1Client downstream;
     private final DownstreamTarget target;
@@ -109,12 +108,12 @@ public final class BareProxy {
     }
 
     private static void copy(HttpClientResponse answer, OutputStream out) {
-        byte[] buffer = new byte[BUFFER_SIZE];
+        RelayBuffer buffer = new RelayBuffer();
         try (InputStream in = answer.inputStream()) {
             int read;
-            while ((read = in.read(buffer)) >= 0) {
+            while ((read = buffer.read(in)) >= 0) {
                 if (read > 0) {
-                    out.write(buffer, 0, read);
+                    buffer.writeTo(out, read);
                     out.flush();
                 }
             }

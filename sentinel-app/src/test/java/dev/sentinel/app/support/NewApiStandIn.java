@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -139,6 +140,10 @@ public final class NewApiStandIn implements AutoCloseable {
                 exchange.sendResponseHeaders(status, -1);
                 return;
             }
+            if (path.startsWith("/text/")) {
+                sendText(exchange, path.substring("/text/".length()));
+                return;
+            }
             if (path.equals("/redirect")) {
                 exchange.getResponseHeaders().set("Location", "/v1/models");
                 exchange.sendResponseHeaders(302, -1);
@@ -196,6 +201,44 @@ public final class NewApiStandIn implements AutoCloseable {
         }
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /**
+     * Returns the body of {@code /text/<length>}: letters that never repeat in a pattern, so
+     * that a byte lost, doubled or moved shows.
+     *
+     * @param length the number of letters
+     * @return the letters
+     */
+    public static String text(int length) {
+        Random random = new Random(length);
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append((char) ('a' + random.nextInt(26)));
+        }
+        return text.toString();
+    }
+
+    /** {@code <length>} with a Content-Length, {@code <length>/chunked} in uneven chunks. */
+    private static void sendText(HttpExchange exchange, String shape) throws IOException {
+        boolean chunked = shape.endsWith("/chunked");
+        byte[] bytes = text(Integer.parseInt(chunked
+                ? shape.substring(0, shape.length() - "/chunked".length())
+                : shape)).getBytes(StandardCharsets.US_ASCII);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain");
+        exchange.sendResponseHeaders(200, chunked ? 0 : bytes.length);
+        OutputStream out = exchange.getResponseBody();
+        if (!chunked) {
+            out.write(bytes);
+            return;
+        }
+        int offset = 0;
+        for (int size = 1; offset < bytes.length; size = (size * 3 + 7) % 100_000) {
+            int piece = Math.min(size + 1, bytes.length - offset);
+            out.write(bytes, offset, piece);
+            out.flush();
+            offset += piece;
+        }
     }
 
     private static void sendJson(HttpExchange exchange, int status, String json)
