@@ -244,23 +244,23 @@ public final class ProxyHandler implements Handler {
             return;
         }
         if (knownLength) {
-            streamResponseBody(answer, response.outputStream(), requestId);
+            streamResponseBody(answer, new RelayBuffer(answer.headers().contentLength()
+                    .orElse(-1)), response.outputStream(), requestId);
             return;
         }
 
         // A stream of unknown length (SSE): send the headers now, not with the first event.
         EarlyHeaders early = response.sink(EarlyHeaders.TYPE);
         early.flushHeaders();
-        streamResponseBody(answer, early.body(), requestId);
+        streamResponseBody(answer, new RelayBuffer(), early.body(), requestId);
     }
 
     /**
      * Copies New API's answer, flushing every chunk: a read returns what one downstream
      * write sent, so each SSE event reaches the client as soon as New API flushes it.
      */
-    private void streamResponseBody(HttpClientResponse answer, OutputStream out,
-            String requestId) {
-        RelayBuffer buffer = new RelayBuffer();
+    private void streamResponseBody(HttpClientResponse answer, RelayBuffer buffer,
+            OutputStream out, String requestId) {
         String side = "downstream";
         try (InputStream in = answer.inputStream()) {
             int read;

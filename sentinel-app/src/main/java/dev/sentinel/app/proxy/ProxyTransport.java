@@ -33,6 +33,11 @@ public final class ProxyTransport {
                 .maxPayloadSize(maxPayloadBytes)
                 // Small writes of a stream must not wait for an acknowledgement (Nagle).
                 .connectionOptions(options -> options.tcpNoDelay(true))
+                // No buffer of the listener's own between a response and its socket: the relay
+                // flushes every read it writes, so a buffer only added a copy, and Helidon
+                // allocated its 4 KiB for every response. Other routes send whole bodies or,
+                // like the CSV export, write through a buffer of their own.
+                .writeBufferSize(0)
                 // Streams may run for minutes; give them time to finish on shutdown.
                 .shutdownGracePeriod(Duration.ofSeconds(10));
     }

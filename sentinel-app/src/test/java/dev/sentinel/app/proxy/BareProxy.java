@@ -99,16 +99,16 @@ public final class BareProxy {
             return;
         }
         if (knownLength) {
-            copy(answer, response.outputStream());
+            copy(answer, new RelayBuffer(answer.headers().contentLength().orElse(-1)),
+                    response.outputStream());
             return;
         }
         EarlyHeaders early = response.sink(EarlyHeaders.TYPE);
         early.flushHeaders();
-        copy(answer, early.body());
+        copy(answer, new RelayBuffer(), early.body());
     }
 
-    private static void copy(HttpClientResponse answer, OutputStream out) {
-        RelayBuffer buffer = new RelayBuffer();
+    private static void copy(HttpClientResponse answer, RelayBuffer buffer, OutputStream out) {
         try (InputStream in = answer.inputStream()) {
             int read;
             while ((read = buffer.read(in)) >= 0) {

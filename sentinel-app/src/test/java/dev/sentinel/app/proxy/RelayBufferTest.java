@@ -77,6 +77,41 @@ class RelayBufferTest {
         assertThat(copy.toByteArray()).isEqualTo(answer);
     }
 
+    @Test
+    void anAnswerOfDeclaredLengthIsReadNoFurtherThanItsLengthAndItsEndWithOneByte()
+            throws IOException {
+        // Helidon's client allocates what each read asks for: a small answer must not cost
+        // two buffers of the first size.
+        assertThat(asked(90)).containsExactly(90, 1);
+        assertThat(asked(RelayBuffer.FIRST_SIZE)).containsExactly(RelayBuffer.FIRST_SIZE, 1);
+        assertThat(asked(3000)).containsExactly(2048, 952, 1);
+        assertThat(asked(100_000)).containsExactly(2048, 8192, 32768, 56992, 1);
+        assertThat(asked(0)).containsExactly(1);
+    }
+
+    /** Relays an answer of a declared length; returns the length each read asked for. */
+    private static List<Integer> asked(int length) throws IOException {
+        byte[] answer = randomBytes(length);
+        List<Integer> asked = new ArrayList<>();
+        InputStream in = new ByteArrayInputStream(answer) {
+            @Override
+            public synchronized int read(byte[] into, int offset, int wanted) {
+                asked.add(wanted);
+                return super.read(into, offset, wanted);
+            }
+        };
+        RelayBuffer buffer = new RelayBuffer(length);
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+
+        int read;
+        while ((read = buffer.read(in)) >= 0) {
+            buffer.writeTo(copy, read);
+        }
+
+        assertThat(copy.toByteArray()).isEqualTo(answer);
+        return asked;
+    }
+
     private static byte[] randomBytes(int length) {
         byte[] bytes = new byte[length];
         new Random(length).nextBytes(bytes);
