@@ -60,7 +60,8 @@ SYSCALL_SECONDS=${SYSCALL_SECONDS:-5}
 PG_PORT=${BENCH_PG_PORT:-5432}
 PG_DB=${BENCH_PG_DB:-test}
 REDIS_PORT=${BENCH_REDIS_PORT:-6379}
-JVM_OPTS=${JVM_OPTS:-"-XX:+UseG1GC -Xms512m -Xmx512m"}
+# Both JVMs as Sentinel ships: G1 and platform-thread pollers (bin/sentinel, the image).
+JVM_OPTS=${JVM_OPTS:-"-XX:+UseG1GC -Xms512m -Xmx512m -Djdk.pollerMode=1"}
 
 say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }

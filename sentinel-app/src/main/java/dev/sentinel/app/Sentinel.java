@@ -254,7 +254,7 @@ public final class Sentinel implements AutoCloseable {
         WebClient downstreamClient = downstreamClient(config);
         Http1Client downstream = downstreamClient.client(Http1Client.PROTOCOL);
         DownstreamConnections connections = new DownstreamConnections(config.downstreamUrl(),
-                downstreamClient, DOWNSTREAM_IDLE_CONNECTIONS);
+                downstreamClient, DOWNSTREAM_IDLE_CONNECTIONS, config.downstreamIdleTimeout());
         started.add(connections);
         RequestIds requestIds = new RequestIds();
         ClientAddresses clientAddresses = new ClientAddresses(
@@ -265,8 +265,7 @@ public final class Sentinel implements AutoCloseable {
         RequestScreen screen = new RequestScreen(clientAddresses, new CredentialExtractor(),
                 hasher, guard, refusals, proxyMetrics);
         ProxyHandler proxy = new ProxyHandler(screen, downstream, connections,
-                config.downstreamUrl(), config.downstreamIdleTimeout(), refusals, requestIds,
-                proxyMetrics);
+                config.downstreamUrl(), refusals, requestIds, proxyMetrics);
         WebSocketBridge webSockets = WebSocketBridge.builder()
                 .screen(screen)
                 .refusals(refusals)

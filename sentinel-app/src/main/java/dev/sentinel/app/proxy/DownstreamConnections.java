@@ -8,16 +8,33 @@ import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.TcpClientConnection;
 import io.helidon.webclient.api.WebClient;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Keep-alive connections to New API, held by Sentinel rather than by Helidon's client, so
- * that a request that breaks off half-sent can close the connection it used.
+ * Keep-alive connections to New API, held by Sentinel rather than by Helidon's client, and
+ * the watch over the exchanges on them.
  *
- * <p>Helidon 4.5's client neither closes nor pools a connection whose request body handler
- * threw: the socket stays open, and New API keeps waiting for the rest of a body that will
- * never come. Handing the client an explicit connection per request lets the proxy close it.
+ * <p>Held here, not in Helidon's pool, for three reasons:
+ * <ul>
+ *   <li>Helidon 4.5's client neither closes nor pools a connection whose request body
+ *       handler threw: the socket stays open, and New API keeps waiting for the rest of a
+ *       body that will never come. Handing the client an explicit connection per request
+ *       lets the proxy close it.</li>
+ *   <li>Helidon's pool starts a watcher thread for every connection it takes back, which
+ *       reads with a timeout, and reads from New API carry the idle timeout: two timed
+ *       parks per request, each waking the JDK's timer thread. Here reads are untimed, one
+ *       watch thread closes the connection of an exchange New API left silent for too
+ *       long ({@link DownstreamExchange}), and an idle connection is not watched.</li>
+ *   <li>Unwatched, an idle connection may have been closed by New API without notice. It
+ *       is reused only within {@link #REUSE_WITHIN} of its last answer, shorter than any
+ *       common keep-alive timeout; older ones are closed and a new one dialled.</li>
+ * </ul>
  * A connection goes back to the pool only through the client's normal end of an exchange
  * (the whole answer read, or an empty one), exactly as Helidon's own pool would take it.
  *
@@ -25,21 +42,31 @@ import java.util.concurrent.LinkedBlockingDeque;
  */
 public final class DownstreamConnections implements AutoCloseable {
 
+    /** How long after its last answer an idle connection is still reused. */
+    static final Duration REUSE_WITHIN = Duration.ofSeconds(1);
+
     private static final List<String> HTTP1 = List.of("http/1.1");
+    private static final long REUSE_WITHIN_NANOS = REUSE_WITHIN.toNanos();
 
     private final WebClient client;
     private final ConnectionKey key;
-    private final LinkedBlockingDeque<ClientConnection> idle;
+    private final LinkedBlockingDeque<Idle> idle;
+    private final Set<DownstreamExchange> inFlight = ConcurrentHashMap.newKeySet();
+    private final long silenceNanos;
+    private final long watchPeriodNanos;
+    private final Thread watch;
     private volatile boolean closed;
 
     /**
-     * Creates an empty pool.
+     * Creates an empty pool and starts its watch.
      *
      * @param downstreamUrl New API's base URL
      * @param client the client whose socket options, TLS and resolver connections use
      * @param maxIdle the most idle connections kept; more are closed when released
+     * @param silenceLimit the longest New API may stay silent during an exchange
      */
-    public DownstreamConnections(URI downstreamUrl, WebClient client, int maxIdle) {
+    public DownstreamConnections(URI downstreamUrl, WebClient client, int maxIdle,
+            Duration silenceLimit) {
         HttpClientConfig config = client.prototype();
         boolean https = downstreamUrl.getScheme().equalsIgnoreCase("https");
         int port = downstreamUrl.getPort() >= 0 ? downstreamUrl.getPort() : https ? 443 : 80;
@@ -48,24 +75,31 @@ public final class DownstreamConnections implements AutoCloseable {
                 https ? config.tls() : Tls.builder().enabled(false).build(),
                 config.dnsResolver(), config.dnsAddressLookup(), Proxy.noProxy());
         this.idle = new LinkedBlockingDeque<>(maxIdle);
+        this.silenceNanos = silenceLimit.toNanos();
+        // A silent exchange is cut within a twentieth of the limit after it, at most 1 s.
+        this.watchPeriodNanos = Math.clamp(silenceNanos / 20, TimeUnit.MILLISECONDS.toNanos(50),
+                TimeUnit.SECONDS.toNanos(1));
+        this.watch = Thread.ofPlatform().daemon().name("sentinel-downstream-watch")
+                .start(this::watch);
     }
 
     /**
-     * Returns the most recently released connection that is still open, or a new one.
+     * Starts an exchange on the most recently released connection that is still fresh,
+     * or on a new one.
      *
-     * @return a connection for one exchange; the client releases or closes it
+     * @return the exchange; the client releases or closes its connection, the caller
+     *     closes the exchange
      * @throws java.io.UncheckedIOException when New API cannot be reached
      */
-    public ClientConnection take() {
-        ClientConnection connection;
-        while ((connection = idle.pollFirst()) != null) {
-            if (connection.isConnected()) {
-                return connection;
-            }
-            connection.closeResource();
-        }
-        return TcpClientConnection.create(client, key, HTTP1, this::release, gone -> { })
-                .connect();
+    DownstreamExchange open() {
+        DownstreamExchange exchange = new DownstreamExchange(take(), this);
+        inFlight.add(exchange);
+        return exchange;
+    }
+
+    /** Returns the longest New API may stay silent during an exchange. */
+    public Duration silenceLimit() {
+        return Duration.ofNanos(silenceNanos);
     }
 
     /** Returns the number of idle connections kept now. */
@@ -73,23 +107,74 @@ public final class DownstreamConnections implements AutoCloseable {
         return idle.size();
     }
 
+    /** Returns the number of exchanges under watch now. */
+    int inFlightCount() {
+        return inFlight.size();
+    }
+
+    /** Closes every idle connection and stops the watch; connections in use close later. */
+    @Override
+    public void close() {
+        closed = true;
+        watch.interrupt();
+        Idle connection;
+        while ((connection = idle.pollFirst()) != null) {
+            connection.connection().closeResource();
+        }
+    }
+
+    void finished(DownstreamExchange exchange) {
+        inFlight.remove(exchange);
+    }
+
+    private ClientConnection take() {
+        long now = System.nanoTime();
+        Idle kept;
+        while ((kept = idle.pollFirst()) != null) {
+            ClientConnection connection = kept.connection();
+            if (connection.isConnected() && now - kept.since() < REUSE_WITHIN_NANOS) {
+                return connection;
+            }
+            connection.closeResource();
+        }
+        return dial();
+    }
+
+    private ClientConnection dial() {
+        return TcpClientConnection.create(client, key, HTTP1, this::release, gone -> { })
+                .connect();
+    }
+
     /** Called by the client after a clean exchange; {@code false} makes it close instead. */
     private boolean release(TcpClientConnection connection) {
         if (closed || !connection.isConnected()) {
             return false;
         }
-        // Idle mode watches for New API closing the connection while it sits in the pool.
-        connection.helidonSocket().idle();
-        return idle.offerFirst(connection);
+        return idle.offerFirst(new Idle(connection, System.nanoTime()));
     }
 
-    /** Closes every idle connection; connections in use are closed when released. */
-    @Override
-    public void close() {
-        closed = true;
-        ClientConnection connection;
-        while ((connection = idle.pollFirst()) != null) {
-            connection.closeResource();
+    private void watch() {
+        while (!closed) {
+            LockSupport.parkNanos(watchPeriodNanos);
+            long now = System.nanoTime();
+            for (DownstreamExchange exchange : inFlight) {
+                exchange.silenceIfWaitedSince(now, silenceNanos);
+            }
+            closeStale(now);
         }
+    }
+
+    /** Closes idle connections too old to reuse; the oldest are at the end. */
+    private void closeStale(long now) {
+        Idle oldest;
+        while ((oldest = idle.peekLast()) != null && now - oldest.since() >= REUSE_WITHIN_NANOS) {
+            if (idle.removeLastOccurrence(oldest)) {
+                oldest.connection().closeResource();
+            }
+        }
+    }
+
+    /** A connection in the pool and when it was released. */
+    private record Idle(ClientConnection connection, long since) {
     }
 }

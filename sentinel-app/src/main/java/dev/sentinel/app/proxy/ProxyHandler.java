@@ -17,7 +17,6 @@ import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
-import io.helidon.webclient.api.ClientConnection;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
@@ -70,7 +69,6 @@ public final class ProxyHandler implements Handler {
     private final Http1Client downstream;
     private final DownstreamConnections connections;
     private final DownstreamTarget target;
-    private final Duration idleTimeout;
     private final Refusals refusals;
     private final RequestIds requestIds;
     private final ProxyListener listener;
@@ -85,18 +83,16 @@ public final class ProxyHandler implements Handler {
      * @param downstream a client for New API
      * @param connections the connections to New API the client uses
      * @param downstreamUrl New API's base URL
-     * @param idleTimeout the longest downstream silence tolerated
      * @param refusals how to answer a refused request
      * @param requestIds where request ids come from
      * @param listener hears outcomes the guard does not see
      */
     public ProxyHandler(ClientAddresses clientAddresses, CredentialExtractor extractor,
             TokenHasher hasher, BindingGuard guard, Http1Client downstream,
-            DownstreamConnections connections, URI downstreamUrl, Duration idleTimeout,
-            Refusals refusals, RequestIds requestIds, ProxyListener listener) {
+            DownstreamConnections connections, URI downstreamUrl, Refusals refusals,
+            RequestIds requestIds, ProxyListener listener) {
         this(new RequestScreen(clientAddresses, extractor, hasher, guard, refusals, listener),
-                downstream, connections, downstreamUrl, idleTimeout, refusals, requestIds,
-                listener);
+                downstream, connections, downstreamUrl, refusals, requestIds, listener);
     }
 
     /**
@@ -106,19 +102,17 @@ public final class ProxyHandler implements Handler {
      * @param downstream a client for New API
      * @param connections the connections to New API the client uses
      * @param downstreamUrl New API's base URL
-     * @param idleTimeout the longest downstream silence tolerated
      * @param refusals how to answer a request New API could not answer
      * @param requestIds where request ids come from
      * @param listener hears outcomes the guard does not see
      */
     public ProxyHandler(RequestScreen screen, Http1Client downstream,
-            DownstreamConnections connections, URI downstreamUrl, Duration idleTimeout,
-            Refusals refusals, RequestIds requestIds, ProxyListener listener) {
+            DownstreamConnections connections, URI downstreamUrl, Refusals refusals,
+            RequestIds requestIds, ProxyListener listener) {
         this.screen = screen;
         this.downstream = downstream;
         this.connections = connections;
         this.target = new DownstreamTarget(downstreamUrl);
-        this.idleTimeout = idleTimeout;
         this.refusals = refusals;
         this.requestIds = requestIds;
         this.listener = listener;
@@ -142,7 +136,8 @@ public final class ProxyHandler implements Handler {
                 .uri(target.of(admitted.rawPath(), admitted.rawQuery()))
                 .followRedirects(false)
                 .sendExpectContinue(false)
-                .readTimeout(idleTimeout);
+                // No socket timeout: the exchange's watch enforces the idle timeout.
+                .readTimeout(Duration.ZERO);
         // Formatted once: both forwarding headers carry the same text.
         String client = admitted.client().toString();
         call.headers(out -> {
@@ -157,36 +152,46 @@ public final class ProxyHandler implements Handler {
         });
 
         long started = System.nanoTime();
-        ClientConnection connection = null;
+        DownstreamExchange exchange;
+        try {
+            exchange = connections.open();
+        } catch (RuntimeException e) {
+            unanswered(request, response, admitted, e, false);
+            return;
+        }
         HttpClientResponse answer;
         try {
-            connection = connections.take();
-            call.connection(connection);
+            call.connection(exchange.connection());
             answer = request.content().hasEntity()
-                    ? call.outputStream(body -> streamRequestBody(request, body))
-                    : call.request();
+                    ? call.outputStream(body -> streamRequestBody(request, body, exchange))
+                    : awaitAnswer(call, exchange);
+            exchange.heard();
         } catch (RuntimeException e) {
             // The request may be half-sent (an upload that broke off): New API would wait
             // for the rest on this connection, and the next request must not be sent there.
-            if (connection != null) {
-                connection.closeResource();
-            }
-            screen.settleUnanswered(admitted, "no answer: " + describe(e));
-            unanswered(request, response, e, requestId);
+            exchange.connection().closeResource();
+            exchange.close();
+            unanswered(request, response, admitted, e, exchange.silenced());
             return;
         }
 
-        try (answer) {
+        try (exchange; answer) {
             int status = answer.status().code();
             listener.downstreamAnswered(status, System.nanoTime() - started);
             screen.settle(admitted, status);
-            relay(request, response, method, answer, requestId);
+            relay(request, response, method, answer, exchange, requestId);
         }
     }
 
+    private static HttpClientResponse awaitAnswer(Http1ClientRequest call,
+            DownstreamExchange exchange) {
+        exchange.awaitingDownstream();
+        return call.request();
+    }
+
     /** Copies the client's body as it arrives; an aborted upload must not end cleanly. */
-    private static void streamRequestBody(ServerRequest request, OutputStream body)
-            throws IOException {
+    private static void streamRequestBody(ServerRequest request, OutputStream body,
+            DownstreamExchange exchange) throws IOException {
         byte[] buffer = new byte[BUFFER_SIZE];
         // Not closed when a read fails: closing reads on to the body's end, and after a
         // framing error that end may never come.
@@ -199,7 +204,9 @@ public final class ProxyHandler implements Handler {
         }
         in.close();
         // Closing completes the body; reached only when the client's body ended cleanly.
+        // New API's silence counts from here: the upload itself goes at the client's pace.
         body.close();
+        exchange.awaitingDownstream();
     }
 
     private static int readClientBody(InputStream in, byte[] buffer) throws IOException {
@@ -214,7 +221,7 @@ public final class ProxyHandler implements Handler {
     }
 
     private void relay(ServerRequest request, ServerResponse response, String method,
-            HttpClientResponse answer, String requestId) {
+            HttpClientResponse answer, DownstreamExchange exchange, String requestId) {
         int status = answer.status().code();
         boolean bodiless = method.equals(Method.HEAD.text()) || status < 200 || status == 204
                 || status == 304;
@@ -244,27 +251,27 @@ public final class ProxyHandler implements Handler {
             return;
         }
         if (knownLength) {
-            streamResponseBody(answer, new RelayBuffer(answer.headers().contentLength()
-                    .orElse(-1)), response.outputStream(), requestId);
+            streamResponseBody(answer, exchange, new RelayBuffer(answer.headers()
+                    .contentLength().orElse(-1)), response.outputStream(), requestId);
             return;
         }
 
         // A stream of unknown length (SSE): send the headers now, not with the first event.
         EarlyHeaders early = response.sink(EarlyHeaders.TYPE);
         early.flushHeaders();
-        streamResponseBody(answer, new RelayBuffer(), early.body(), requestId);
+        streamResponseBody(answer, exchange, new RelayBuffer(), early.body(), requestId);
     }
 
     /**
      * Copies New API's answer, flushing every chunk: a read returns what one downstream
      * write sent, so each SSE event reaches the client as soon as New API flushes it.
      */
-    private void streamResponseBody(HttpClientResponse answer, RelayBuffer buffer,
-            OutputStream out, String requestId) {
+    private void streamResponseBody(HttpClientResponse answer, DownstreamExchange exchange,
+            RelayBuffer buffer, OutputStream out, String requestId) {
         String side = "downstream";
         try (InputStream in = answer.inputStream()) {
             int read;
-            while ((read = buffer.read(in)) >= 0) {
+            while ((read = readAnswer(in, buffer, exchange)) >= 0) {
                 if (read > 0) {
                     side = "client";
                     buffer.writeTo(out, read);
@@ -279,26 +286,38 @@ public final class ProxyHandler implements Handler {
             // Closing the answer (by the caller) drops the downstream connection; closing
             // the client's without a last chunk keeps the truncation visible to it.
             // A client that cancels its stream is routine; New API cutting one off is not.
+            String cause = describe(e, exchange.silenced());
             LOG.log(side.equals("client") ? Level.DEBUG : Level.INFO,
                     "stream broke off requestId={0} side={1} cause={2}", requestId, side,
-                    describe(e));
-            listener.streamBroken(describe(e));
+                    cause);
+            listener.streamBroken(cause);
             throw new CloseConnectionException("the streamed answer broke off", e);
         }
     }
 
-    private void unanswered(ServerRequest request, ServerResponse response, RuntimeException e,
-            String requestId) {
+    private static int readAnswer(InputStream in, RelayBuffer buffer,
+            DownstreamExchange exchange) throws IOException {
+        exchange.awaitingDownstream();
+        int read = buffer.read(in);
+        exchange.heard();
+        return read;
+    }
+
+    private void unanswered(ServerRequest request, ServerResponse response,
+            Screening.Admitted admitted, RuntimeException e, boolean silenced) {
+        String requestId = admitted.requestId();
+        String cause = describe(e, silenced);
+        screen.settleUnanswered(admitted, "no answer: " + cause);
         // The client's own upload broke, not New API.
         if (causedBy(e, ClientBodyBroken.class)) {
             clientBodyFailed(request, response, e, requestId);
             return;
         }
-        RefusalCode code = timedOut(e)
+        RefusalCode code = silenced || timedOut(e)
                 ? RefusalCode.DOWNSTREAM_TIMEOUT
                 : RefusalCode.DOWNSTREAM_UNREACHABLE;
         LOG.log(Level.WARNING, "downstream failed requestId={0} code={1} cause={2}",
-                requestId, code.code(), describe(e));
+                requestId, code.code(), cause);
         listener.downstreamFailed(code);
         refusals.send(request, response, code, requestId, Optional.empty());
     }
@@ -382,6 +401,12 @@ public final class ProxyHandler implements Handler {
     private static boolean isConnectPhase(Throwable t) {
         String message = t.getMessage();
         return message != null && message.toLowerCase(Locale.ROOT).contains("connect");
+    }
+
+    private String describe(Throwable e, boolean silenced) {
+        return silenced
+                ? "New API silent for " + connections.silenceLimit().toSeconds() + " s"
+                : describe(e);
     }
 
     private static String describe(Throwable e) {

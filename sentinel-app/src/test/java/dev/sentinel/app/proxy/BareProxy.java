@@ -5,6 +5,7 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
 import io.helidon.webserver.WebServer;
@@ -21,8 +22,8 @@ import java.util.Set;
 
 /**
  * The benchmark's yardstick, not a test: a reverse proxy with Sentinel's transport
- * ({@link ProxyTransport}) and forwarding rules but no key logic at all. Whatever Sentinel
- * costs beyond this proxy is the cost of binding keys.
+ * ({@link ProxyTransport}, {@link DownstreamConnections}) and forwarding rules but no key
+ * logic at all. Whatever Sentinel costs beyond this proxy is the cost of binding keys.
  *
  * <p>{@code BareProxy <port> <downstream URL>}; runs until killed.
  */
@@ -31,10 +32,14 @@ public final class BareProxy {
     private static final HeaderName REAL_IP = HeaderNames.create("X-Real-IP");
 
     private final Http1Client downstream;
+    private final DownstreamConnections connections;
     private final DownstreamTarget target;
 
     private BareProxy(URI downstreamUrl) {
-        this.downstream = ProxyTransport.downstreamClient(downstreamUrl, Duration.ofSeconds(5),
+        WebClient client = ProxyTransport.downstreamWebClient(downstreamUrl,
+                Duration.ofSeconds(5), Duration.ofMinutes(5));
+        this.downstream = client.client(Http1Client.PROTOCOL);
+        this.connections = new DownstreamConnections(downstreamUrl, client, 256,
                 Duration.ofMinutes(5));
         this.target = new DownstreamTarget(downstreamUrl);
     }
@@ -57,7 +62,8 @@ public final class BareProxy {
         Http1ClientRequest call = downstream.method(request.prologue().method())
                 .uri(target.of(request.path().rawPath(), request.query().rawValue()))
                 .followRedirects(false)
-                .sendExpectContinue(false);
+                .sendExpectContinue(false)
+                .readTimeout(Duration.ZERO);
         call.headers(out -> {
             for (Header header : request.headers()) {
                 if (HeaderPolicy.forwardsRequestHeader(header.headerName().lowerCase(),
@@ -68,19 +74,36 @@ public final class BareProxy {
             out.set(REAL_IP, request.remotePeer().host());
         });
 
-        HttpClientResponse answer = request.content().hasEntity()
-                ? call.outputStream(body -> {
-                    request.content().inputStream().transferTo(body);
-                    body.close();
-                })
-                : call.request();
-        try (answer) {
-            relay(request, response, answer);
+        DownstreamExchange exchange = connections.open();
+        call.connection(exchange.connection());
+        HttpClientResponse answer;
+        try {
+            answer = request.content().hasEntity()
+                    ? call.outputStream(body -> {
+                        request.content().inputStream().transferTo(body);
+                        body.close();
+                        exchange.awaitingDownstream();
+                    })
+                    : awaitAnswer(call, exchange);
+            exchange.heard();
+        } catch (RuntimeException e) {
+            exchange.connection().closeResource();
+            exchange.close();
+            throw e;
+        }
+        try (exchange; answer) {
+            relay(request, response, answer, exchange);
         }
     }
 
+    private static HttpClientResponse awaitAnswer(Http1ClientRequest call,
+            DownstreamExchange exchange) {
+        exchange.awaitingDownstream();
+        return call.request();
+    }
+
     private static void relay(ServerRequest request, ServerResponse response,
-            HttpClientResponse answer) {
+            HttpClientResponse answer, DownstreamExchange exchange) {
         int status = answer.status().code();
         response.status(answer.status());
         Set<String> tokens = HeaderPolicy.connectionTokens(
@@ -99,19 +122,25 @@ public final class BareProxy {
             return;
         }
         if (knownLength) {
-            copy(answer, new RelayBuffer(answer.headers().contentLength().orElse(-1)),
+            copy(answer, exchange, new RelayBuffer(answer.headers().contentLength().orElse(-1)),
                     response.outputStream());
             return;
         }
         EarlyHeaders early = response.sink(EarlyHeaders.TYPE);
         early.flushHeaders();
-        copy(answer, new RelayBuffer(), early.body());
+        copy(answer, exchange, new RelayBuffer(), early.body());
     }
 
-    private static void copy(HttpClientResponse answer, RelayBuffer buffer, OutputStream out) {
+    private static void copy(HttpClientResponse answer, DownstreamExchange exchange,
+            RelayBuffer buffer, OutputStream out) {
         try (InputStream in = answer.inputStream()) {
-            int read;
-            while ((read = buffer.read(in)) >= 0) {
+            while (true) {
+                exchange.awaitingDownstream();
+                int read = buffer.read(in);
+                exchange.heard();
+                if (read < 0) {
+                    break;
+                }
                 if (read > 0) {
                     buffer.writeTo(out, read);
                     out.flush();

@@ -3,6 +3,7 @@ package dev.sentinel.app.support;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -13,23 +14,38 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A downstream as lenient as New API's Go server about the request target: it records each
- * request head byte for byte, reads past its body and answers {@code 200 {}}. The JDK's
- * HTTP server refuses targets that {@code java.net.URI} cannot parse (such as {@code [} in
- * a query), which New API accepts.
+ * request head byte for byte, reads past its body and answers {@code 200 {}}, or whatever
+ * bytes a test's {@link Answerer} writes, framed well or not. The JDK's HTTP server refuses
+ * targets that {@code java.net.URI} cannot parse (such as {@code [} in a query), which New
+ * API accepts, and cannot misframe an answer.
  */
 public final class RawDownstream implements AutoCloseable {
 
+    private static final Answerer EMPTY_JSON = (head, out) -> {
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2"
+                + "\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1));
+        return true;
+    };
+
     private final ServerSocket server;
+    private final Answerer answerer;
     private final List<String> heads = new CopyOnWriteArrayList<>();
 
-    private RawDownstream(ServerSocket server) {
+    private RawDownstream(ServerSocket server, Answerer answerer) {
         this.server = server;
+        this.answerer = answerer;
         Thread.ofVirtual().start(this::acceptLoop);
     }
 
-    /** Starts it on a free loopback port. */
+    /** Starts it on a free loopback port, answering {@code 200 {}}. */
     public static RawDownstream start() throws IOException {
-        return new RawDownstream(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        return start(EMPTY_JSON);
+    }
+
+    /** Starts it on a free loopback port, answering as {@code answerer} writes. */
+    public static RawDownstream start(Answerer answerer) throws IOException {
+        return new RawDownstream(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()),
+                answerer);
     }
 
     /** Returns its base URL. */
@@ -80,9 +96,9 @@ public final class RawDownstream implements AutoCloseable {
                 if (!skipBody(in, head)) {
                     return;
                 }
-                socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: "
-                        + "application/json\r\nContent-Length: 2\r\n\r\n{}")
-                        .getBytes(StandardCharsets.ISO_8859_1));
+                if (!answerer.answer(head, socket.getOutputStream())) {
+                    return;
+                }
             }
         } catch (IOException e) {
             // The proxy closed its pooled connection.
@@ -149,5 +165,19 @@ public final class RawDownstream implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** Writes the answer to one request. */
+    @FunctionalInterface
+    public interface Answerer {
+        /**
+         * Answers a request.
+         *
+         * @param head the request line and headers, as ISO-8859-1 text
+         * @param out the connection, to write any bytes at any pace
+         * @return whether to keep the connection for another request
+         * @throws IOException when the proxy went away
+         */
+        boolean answer(String head, OutputStream out) throws IOException;
     }
 }

@@ -1,0 +1,189 @@
+package dev.sentinel.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sentinel.app.support.Keys;
+import dev.sentinel.app.support.LoopbackClient;
+import dev.sentinel.app.support.LoopbackClient.Response;
+import dev.sentinel.app.support.RawDownstream;
+import dev.sentinel.app.support.SentinelUnderTest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A New API that frames its answers wrongly or goes silent. Whatever it sends, no client
+ * receives bytes meant for another request, every such answer ends in a 502 or a visibly
+ * cut stream, and silence ends at the idle timeout, not twice it.
+ *
+ * <p>Requests go one at a time, so each reuses the connection the previous one released.
+ */
+class MisbehavingDownstreamIT {
+
+    private static final int IDLE_SECONDS = 2;
+
+    private static RawDownstream downstream;
+    private static SentinelUnderTest sentinel;
+    private static String key;
+
+    @BeforeAll
+    static void start() throws IOException {
+        downstream = RawDownstream.start(MisbehavingDownstreamIT::answer);
+        sentinel = SentinelUnderTest.start("misbehaving", Map.of(
+                "DOWNSTREAM_URL", downstream.url(),
+                "DOWNSTREAM_IDLE_TIMEOUT_SECONDS", String.valueOf(IDLE_SECONDS)));
+        key = Keys.fresh();
+        assertThat(get("/echo?tag=bind").body()).isEqualTo("answer-for-bind");
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        sentinel.close();
+        downstream.close();
+    }
+
+    @Test
+    void newApiSilentBeforeAnsweringGets504AtTheIdleTimeout() {
+        long started = System.nanoTime();
+        Response response = get("/silent");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(response.status()).isEqualTo(504);
+        assertThat(response.body()).contains("downstream_timeout");
+        assertThat(took).isBetween(Duration.ofSeconds(IDLE_SECONDS),
+                Duration.ofMillis(IDLE_SECONDS * 1000L + 1500));
+    }
+
+    @Test
+    void newApiSilentMidAnswerEndsTheStreamAtTheIdleTimeout() throws IOException {
+        try (Socket socket = sentinel.from("127.0.0.2").connect()) {
+            LoopbackClient.write(socket, "GET /stall HTTP/1.1\r\nHost: sentinel.test\r\n"
+                    + "Authorization: Bearer " + key + "\r\n\r\n");
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            long firstChunkAt = 0;
+            int b;
+            while ((b = in.read()) >= 0) {
+                received.write(b);
+                if (firstChunkAt == 0 && received.toString(StandardCharsets.ISO_8859_1)
+                        .endsWith("first\r\n")) {
+                    firstChunkAt = System.nanoTime();
+                }
+            }
+            Duration cutAfter = Duration.ofNanos(System.nanoTime() - firstChunkAt);
+
+            String text = received.toString(StandardCharsets.ISO_8859_1);
+            assertThat(text).startsWith("HTTP/1.1 200").contains("5\r\nfirst\r\n")
+                    .doesNotContain("0\r\n\r\n");
+            assertThat(cutAfter).isBetween(Duration.ofMillis(IDLE_SECONDS * 1000L - 100),
+                    Duration.ofMillis(IDLE_SECONDS * 1000L + 1500));
+        }
+    }
+
+    @Test
+    void anUploadSlowerThanTheIdleTimeoutIsNotCut() throws Exception {
+        try (Socket socket = sentinel.from("127.0.0.2").connect()) {
+            LoopbackClient.write(socket, "POST /echo?tag=slow-upload HTTP/1.1\r\n"
+                    + "Host: sentinel.test\r\nAuthorization: Bearer " + key
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n");
+            // New API waits for the body all this time; that is not its silence.
+            for (int part = 0; part < 4; part++) {
+                LoopbackClient.write(socket, "2\r\n{}\r\n");
+                Thread.sleep(IDLE_SECONDS * 1000L / 2);
+            }
+            LoopbackClient.write(socket, "0\r\n\r\n");
+
+            assertThat(readUntil(socket.getInputStream(), "answer-for-slow-upload"))
+                    .startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** Reads until the text ends with {@code end}; fails at the end of the stream. */
+    private static String readUntil(InputStream in, String end) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        while (!received.toString(StandardCharsets.ISO_8859_1).endsWith(end)) {
+            int b = in.read();
+            assertThat(b).as("bytes until %s, got %s", end, received).isNotNegative();
+            received.write(b);
+        }
+        return received.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static Response get(String target) {
+        return sentinel.from("127.0.0.2").get(target, "Authorization: Bearer " + key);
+    }
+
+    /** New API as the path says: well, too long, too late, unclear, or silent. */
+    private static boolean answer(String head, OutputStream out) throws IOException {
+        String target = head.substring(head.indexOf(' ') + 1, head.indexOf(" HTTP/"));
+        String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
+        switch (path) {
+            case "/echo" -> write(out, lengthFramed("answer-for-"
+                    + target.substring(target.indexOf("tag=") + 4)));
+            case "/overlong" -> write(out, lengthFramed("first") + lengthFramed("SMUGGLED"));
+            case "/late" -> {
+                write(out, lengthFramed("first"));
+                Thread.ofVirtual().start(() -> {
+                    pause(200);
+                    try {
+                        write(out, lengthFramed("LATE"));
+                    } catch (IOException e) {
+                        // Sentinel closed the connection first: nothing to smuggle.
+                    }
+                });
+            }
+            case "/interim" -> {
+                write(out, "HTTP/1.1 103 Early Hints\r\nLink: </x>; rel=preload\r\n\r\n");
+                pause(50);
+                write(out, lengthFramed("final"));
+            }
+            case "/both-lengths" -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(5000) + "\r\n"
+                    + "x".repeat(5000) + "\r\n0\r\n\r\n");
+            case "/coded" -> write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked"
+                    + "\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+            case "/trailers" -> write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\n0\r\nX-Checksum: abc\r\nX-Other: 1\r\n\r\n");
+            case "/silent" -> {
+                pause(IDLE_SECONDS * 4000L);
+                return false;
+            }
+            case "/stall" -> {
+                write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n");
+                pause(IDLE_SECONDS * 4000L);
+                return false;
+            }
+            default -> write(out, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+        }
+        return true;
+    }
+
+    private static String lengthFramed(String body) {
+        return "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length()
+                + "\r\n\r\n" + body;
+    }
+
+    private static void write(OutputStream out, String text) throws IOException {
+        synchronized (out) {
+            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
