@@ -18,6 +18,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A New API that frames its answers wrongly or goes silent. Whatever it sends, no client
@@ -48,6 +50,43 @@ class MisbehavingDownstreamIT {
     static void stop() throws IOException {
         sentinel.close();
         downstream.close();
+    }
+
+    @Test
+    void bytesBeyondAnAnswersLengthNeverReachTheNextRequest() {
+        for (int round = 0; round < 3; round++) {
+            assertThat(get("/overlong").body()).isEqualTo("first");
+
+            assertThat(get("/echo?tag=" + round).body()).isEqualTo("answer-for-" + round);
+        }
+    }
+
+    @Test
+    void bytesArrivingOnAnIdleConnectionNeverReachTheNextRequest() throws InterruptedException {
+        assertThat(get("/late").body()).isEqualTo("first");
+
+        // The stray answer arrives while the connection sits in Sentinel's pool.
+        Thread.sleep(400);
+
+        assertThat(get("/echo?tag=after-late").body()).isEqualTo("answer-for-after-late");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/interim", "/both-lengths", "/coded"})
+    void anAnswerOfUnclearEndIsRefusedAndItsConnectionDropped(String path) {
+        Response refused = get(path);
+
+        assertThat(refused.status()).isEqualTo(502);
+        assertThat(refused.body()).contains("downstream_unreachable");
+        assertThat(get("/echo?tag=after" + path.substring(1)).body())
+                .isEqualTo("answer-for-after" + path.substring(1));
+    }
+
+    @Test
+    void trailersNewApiDidNotAnnounceDoNotBreakTheNextRequest() {
+        assertThat(get("/trailers").body()).isEqualTo("hello");
+
+        assertThat(get("/echo?tag=after-trailers").body()).isEqualTo("answer-for-after-trailers");
     }
 
     @Test

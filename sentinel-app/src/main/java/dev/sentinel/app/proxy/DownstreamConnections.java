@@ -2,14 +2,20 @@ package dev.sentinel.app.proxy;
 
 import io.helidon.common.tls.Tls;
 import io.helidon.webclient.api.ClientConnection;
+import io.helidon.webclient.api.ConnectedSocketChannelInfo;
+import io.helidon.webclient.api.ConnectedSocketInfo;
 import io.helidon.webclient.api.ConnectionKey;
+import io.helidon.webclient.api.ConnectionListener;
 import io.helidon.webclient.api.HttpClientConfig;
 import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.TcpClientConnection;
 import io.helidon.webclient.api.WebClient;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -34,6 +40,11 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Unwatched, an idle connection may have been closed by New API without notice. It
  *       is reused only within {@link #REUSE_WITHIN} of its last answer, shorter than any
  *       common keep-alive timeout; older ones are closed and a new one dialled.</li>
+ *   <li>A connection that holds bytes beyond the end of an answer is never reused: they
+ *       would be read as the next request's answer, and hand one client's answer to
+ *       another. Helidon's client pools such a connection (New API sending more than its
+ *       {@code Content-Length}, trailers it does not announce, or anything at all while the
+ *       connection is idle); here it is closed when released or taken.</li>
  * </ul>
  * A connection goes back to the pool only through the client's normal end of an exchange
  * (the whole answer read, or an empty one), exactly as Helidon's own pool would take it.
@@ -50,6 +61,10 @@ public final class DownstreamConnections implements AutoCloseable {
 
     private final WebClient client;
     private final ConnectionKey key;
+    // The TCP socket under each open connection, to see bytes waiting on it: Helidon's
+    // connection shows only what it has read. Handed over by the dialling thread.
+    private final Map<ClientConnection, Socket> sockets = new ConcurrentHashMap<>();
+    private final ThreadLocal<Socket> dialled = new ThreadLocal<>();
     private final LinkedBlockingDeque<Idle> idle;
     private final Set<DownstreamExchange> inFlight = ConcurrentHashMap.newKeySet();
     private final long silenceNanos;
@@ -70,7 +85,10 @@ public final class DownstreamConnections implements AutoCloseable {
         HttpClientConfig config = client.prototype();
         boolean https = downstreamUrl.getScheme().equalsIgnoreCase("https");
         int port = downstreamUrl.getPort() >= 0 ? downstreamUrl.getPort() : https ? 443 : 80;
-        this.client = client;
+        this.client = WebClient.builder()
+                .from(client.prototype())
+                .connectionListener(new SocketListener())
+                .build();
         this.key = ConnectionKey.create(downstreamUrl.getScheme(), downstreamUrl.getHost(), port,
                 https ? config.tls() : Tls.builder().enabled(false).build(),
                 config.dnsResolver(), config.dnsAddressLookup(), Proxy.noProxy());
@@ -132,7 +150,8 @@ public final class DownstreamConnections implements AutoCloseable {
         Idle kept;
         while ((kept = idle.pollFirst()) != null) {
             ClientConnection connection = kept.connection();
-            if (connection.isConnected() && now - kept.since() < REUSE_WITHIN_NANOS) {
+            if (connection.isConnected() && now - kept.since() < REUSE_WITHIN_NANOS
+                    && !bytesWaiting(connection)) {
                 return connection;
             }
             connection.closeResource();
@@ -141,16 +160,39 @@ public final class DownstreamConnections implements AutoCloseable {
     }
 
     private ClientConnection dial() {
-        return TcpClientConnection.create(client, key, HTTP1, this::release, gone -> { })
-                .connect();
+        try {
+            TcpClientConnection connection = TcpClientConnection.create(client, key, HTTP1,
+                    this::release, gone -> sockets.remove(gone)).connect();
+            Socket socket = dialled.get();
+            if (socket != null) {
+                sockets.put(connection, socket);
+            }
+            return connection;
+        } finally {
+            dialled.remove();
+        }
     }
 
     /** Called by the client after a clean exchange; {@code false} makes it close instead. */
     private boolean release(TcpClientConnection connection) {
-        if (closed || !connection.isConnected()) {
+        // Bytes already read past the answer's end: New API framed its answer wrongly.
+        if (closed || !connection.isConnected() || connection.reader().available() > 0) {
             return false;
         }
         return idle.offerFirst(new Idle(connection, System.nanoTime()));
+    }
+
+    /** Returns whether anything arrived on an idle connection, where nothing should. */
+    private boolean bytesWaiting(ClientConnection connection) {
+        if (connection.reader().available() > 0) {
+            return true;
+        }
+        Socket socket = sockets.get(connection);
+        try {
+            return socket == null || socket.getInputStream().available() > 0;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private void watch() {
@@ -171,6 +213,19 @@ public final class DownstreamConnections implements AutoCloseable {
             if (idle.removeLastOccurrence(oldest)) {
                 oldest.connection().closeResource();
             }
+        }
+    }
+
+    /** Hands the socket of a connection being dialled to the dialling thread. */
+    private final class SocketListener implements ConnectionListener {
+        @Override
+        public void socketConnected(ConnectedSocketInfo socketInfo) {
+            dialled.set(socketInfo.socket());
+        }
+
+        @Override
+        public void socketChannelConnected(ConnectedSocketChannelInfo channelInfo) {
+            // Connections here are dialled as sockets, never as channels.
         }
     }
 

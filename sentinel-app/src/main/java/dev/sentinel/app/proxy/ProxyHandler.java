@@ -175,11 +175,34 @@ public final class ProxyHandler implements Handler {
             return;
         }
 
+        Optional<String> misframed = misframing(answer);
+        if (misframed.isPresent()) {
+            discard(exchange, answer);
+            unanswered(request, response, admitted, new MisframedAnswer(misframed.get()), false);
+            return;
+        }
+
         try (exchange; answer) {
             int status = answer.status().code();
             listener.downstreamAnswered(status, System.nanoTime() - started);
             screen.settle(admitted, status);
             relay(request, response, method, answer, exchange, requestId);
+        }
+    }
+
+    /**
+     * Drops an answer whose end is unclear, and its connection: what follows it there could
+     * pass for the next request's answer. The connection is closed first, so that the
+     * client cannot pool it.
+     */
+    private static void discard(DownstreamExchange exchange, HttpClientResponse answer) {
+        exchange.connection().closeResource();
+        exchange.close();
+        try {
+            answer.close();
+        } catch (IllegalStateException e) {
+            // Helidon's client asks the closed connection for the rest of the answer; the
+            // connection is closed, which is all that was wanted.
         }
     }
 
@@ -376,6 +399,32 @@ public final class ProxyHandler implements Handler {
         return Optional.empty();
     }
 
+    /**
+     * Returns why an answer's framing cannot be relayed safely, if it cannot: Helidon's
+     * client takes an interim (1xx) answer for the final one, frames an answer by its
+     * {@code Content-Length} even beside {@code Transfer-Encoding} (RFC 9112 section 6.3
+     * makes that an error), and relays a transfer coding it does not decode as if there
+     * were none.
+     */
+    private static Optional<String> misframing(HttpClientResponse answer) {
+        int status = answer.status().code();
+        if (status < 200) {
+            return Optional.of("interim answer " + status);
+        }
+        io.helidon.http.Headers headers = answer.headers();
+        if (!headers.contains(HeaderNames.TRANSFER_ENCODING)) {
+            return Optional.empty();
+        }
+        if (headers.contains(HeaderNames.CONTENT_LENGTH)) {
+            return Optional.of("both Content-Length and Transfer-Encoding");
+        }
+        List<String> codings = headers.get(HeaderNames.TRANSFER_ENCODING).allValues();
+        if (codings.size() != 1 || !codings.getFirst().strip().equalsIgnoreCase("chunked")) {
+            return Optional.of("transfer coding " + String.join(", ", codings));
+        }
+        return Optional.empty();
+    }
+
     private static List<String> values(io.helidon.http.Headers headers, HeaderName name) {
         return headers.contains(name) ? headers.get(name).allValues() : List.of();
     }
@@ -421,6 +470,13 @@ public final class ProxyHandler implements Handler {
     private static String firstLine(String text) {
         int newline = text.indexOf('\n');
         return newline < 0 ? text : text.substring(0, newline);
+    }
+
+    /** New API's answer is framed in a way that cannot be relayed safely. */
+    private static final class MisframedAnswer extends RuntimeException {
+        MisframedAnswer(String why) {
+            super("misframed answer: " + why, null, false, false);
+        }
     }
 
     /** The client's request body failed while being forwarded. */
