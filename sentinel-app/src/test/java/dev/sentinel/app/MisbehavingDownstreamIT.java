@@ -38,7 +38,8 @@ class MisbehavingDownstreamIT {
 
     @BeforeAll
     static void start() throws IOException {
-        downstream = RawDownstream.start(MisbehavingDownstreamIT::answer);
+        downstream = RawDownstream.start(MisbehavingDownstreamIT::answer,
+                head -> !head.startsWith("POST /unread-body"));
         sentinel = SentinelUnderTest.start("misbehaving", Map.of(
                 "DOWNSTREAM_URL", downstream.url(),
                 "DOWNSTREAM_IDLE_TIMEOUT_SECONDS", String.valueOf(IDLE_SECONDS)));
@@ -145,6 +146,61 @@ class MisbehavingDownstreamIT {
         }
     }
 
+    @Test
+    void anAnswerEndedByClosingItsConnectionDoesNotBreakTheNextRequest() {
+        assertThat(get("/ends-by-closing").status()).isEqualTo(200);
+
+        assertThat(get("/echo?tag=after-closing").body()).isEqualTo("answer-for-after-closing");
+    }
+
+    @Test
+    void aNewApiClosingIdleConnectionsEarlyFailsOneRequestAtMost()
+            throws InterruptedException {
+        // An instance of its own: what it learns about New API must not change other tests.
+        Sentinel instance = sentinel.startInstance();
+        int failed = 0;
+        for (int round = 0; round < 6; round++) {
+            // New API closes every connection right after answering, without saying so.
+            Response response = sentinel.from("127.0.0.2", instance).get("/closes-after",
+                    "Authorization: Bearer " + key);
+            if (response.status() == 502) {
+                failed++;
+            } else {
+                assertThat(response.body()).isEqualTo("closing");
+            }
+            Thread.sleep(300);
+        }
+
+        assertThat(failed).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aNewApiThatStopsTakingTheBodyGets504AtTheIdleTimeout() throws Exception {
+        try (Socket socket = sentinel.from("127.0.0.2").connect()) {
+            long length = 64L * 1024 * 1024;
+            LoopbackClient.write(socket, "POST /unread-body HTTP/1.1\r\nHost: sentinel.test\r\n"
+                    + "Authorization: Bearer " + key + "\r\nContent-Length: " + length
+                    + "\r\n\r\n");
+            Thread.ofVirtual().start(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                try {
+                    for (long sent = 0; sent < length; sent += chunk.length) {
+                        socket.getOutputStream().write(chunk);
+                    }
+                } catch (IOException e) {
+                    // Sentinel stopped reading after answering.
+                }
+            });
+            long started = System.nanoTime();
+
+            String answer = readUntil(socket.getInputStream(), "}");
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(answer).startsWith("HTTP/1.1 504").contains("downstream_timeout");
+            assertThat(took).isLessThan(Duration.ofMillis(IDLE_SECONDS * 1000L + 3000));
+        }
+    }
+
     /** Reads until the text ends with {@code end}; fails at the end of the stream. */
     private static String readUntil(InputStream in, String end) throws IOException {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -191,6 +247,18 @@ class MisbehavingDownstreamIT {
                     + "\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
             case "/trailers" -> write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5\r\nhello\r\n0\r\nX-Checksum: abc\r\nX-Other: 1\r\n\r\n");
+            case "/ends-by-closing" -> {
+                write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end");
+                return false;
+            }
+            case "/closes-after" -> {
+                write(out, lengthFramed("closing"));
+                return false;
+            }
+            case "/unread-body" -> {
+                pause(IDLE_SECONDS * 4000L);
+                return false;
+            }
             case "/silent" -> {
                 pause(IDLE_SECONDS * 4000L);
                 return false;

@@ -11,6 +11,7 @@ import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.TcpClientConnection;
 import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
@@ -39,7 +40,9 @@ import java.util.concurrent.locks.LockSupport;
  *       long ({@link DownstreamExchange}), and an idle connection is not watched.</li>
  *   <li>Unwatched, an idle connection may have been closed by New API without notice. It
  *       is reused only within {@link #REUSE_WITHIN} of its last answer, shorter than any
- *       common keep-alive timeout; older ones are closed and a new one dialled.</li>
+ *       common keep-alive timeout; older ones are closed and a new one dialled. One that
+ *       breaks before its answer all the same shortens that time
+ *       ({@link #brokeBeforeAnswer}).</li>
  *   <li>A connection that holds bytes beyond the end of an answer is never reused: they
  *       would be read as the next request's answer, and hand one client's answer to
  *       another. Helidon's client pools such a connection (New API sending more than its
@@ -53,11 +56,16 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class DownstreamConnections implements AutoCloseable {
 
-    /** How long after its last answer an idle connection is still reused. */
+    /** How long after its last answer an idle connection is reused, at first. */
     static final Duration REUSE_WITHIN = Duration.ofSeconds(1);
 
+    /** The shortest that time becomes when New API closes idle connections sooner. */
+    static final Duration SHORTEST_REUSE = Duration.ofMillis(100);
+
+    private static final System.Logger LOG =
+            System.getLogger(DownstreamConnections.class.getName());
+
     private static final List<String> HTTP1 = List.of("http/1.1");
-    private static final long REUSE_WITHIN_NANOS = REUSE_WITHIN.toNanos();
 
     private final WebClient client;
     private final ConnectionKey key;
@@ -70,6 +78,7 @@ public final class DownstreamConnections implements AutoCloseable {
     private final long silenceNanos;
     private final long watchPeriodNanos;
     private final Thread watch;
+    private volatile long reuseWithinNanos = REUSE_WITHIN.toNanos();
     private volatile boolean closed;
 
     /**
@@ -110,9 +119,47 @@ public final class DownstreamConnections implements AutoCloseable {
      * @throws java.io.UncheckedIOException when New API cannot be reached
      */
     DownstreamExchange open() {
-        DownstreamExchange exchange = new DownstreamExchange(take(), this);
-        inFlight.add(exchange);
-        return exchange;
+        long now = System.nanoTime();
+        long reuseWithin = reuseWithinNanos;
+        Idle kept;
+        while ((kept = idle.pollFirst()) != null) {
+            ClientConnection connection = kept.connection();
+            long idleNanos = now - kept.since();
+            if (connection.isConnected() && idleNanos < reuseWithin
+                    && !bytesWaiting(connection)) {
+                return watched(new DownstreamExchange(connection, idleNanos, this));
+            }
+            connection.closeResource();
+        }
+        return watched(new DownstreamExchange(dial(), DownstreamExchange.NEW_CONNECTION, this));
+    }
+
+    /**
+     * Learns from a reused connection that broke before its answer: New API (or a proxy in
+     * front of it) closes idle connections sooner than they were reused. From now on they
+     * are reused only within half the idle time that failed, never less than
+     * {@link #SHORTEST_REUSE}, so one failure does not turn into every other request
+     * failing. A restart of New API teaches the same, which costs only dialling sooner.
+     *
+     * @param exchange the exchange whose connection broke
+     */
+    void brokeBeforeAnswer(DownstreamExchange exchange) {
+        long idleNanos = exchange.idleNanos();
+        if (idleNanos == DownstreamExchange.NEW_CONNECTION || exchange.silenced()) {
+            return;
+        }
+        long shorter = Math.max(SHORTEST_REUSE.toNanos(), idleNanos / 2);
+        if (shorter < reuseWithinNanos) {
+            reuseWithinNanos = shorter;
+            LOG.log(Level.INFO, "downstream connection closed while idle idleMillis={0} "
+                    + "reuseWithinMillis={1}", String.valueOf(idleNanos / 1_000_000),
+                    String.valueOf(shorter / 1_000_000));
+        }
+    }
+
+    /** Returns how long after its last answer an idle connection is reused now. */
+    Duration reuseWithin() {
+        return Duration.ofNanos(reuseWithinNanos);
     }
 
     /** Returns the longest New API may stay silent during an exchange. */
@@ -145,18 +192,9 @@ public final class DownstreamConnections implements AutoCloseable {
         inFlight.remove(exchange);
     }
 
-    private ClientConnection take() {
-        long now = System.nanoTime();
-        Idle kept;
-        while ((kept = idle.pollFirst()) != null) {
-            ClientConnection connection = kept.connection();
-            if (connection.isConnected() && now - kept.since() < REUSE_WITHIN_NANOS
-                    && !bytesWaiting(connection)) {
-                return connection;
-            }
-            connection.closeResource();
-        }
-        return dial();
+    private DownstreamExchange watched(DownstreamExchange exchange) {
+        inFlight.add(exchange);
+        return exchange;
     }
 
     private ClientConnection dial() {
@@ -209,7 +247,8 @@ public final class DownstreamConnections implements AutoCloseable {
     /** Closes idle connections too old to reuse; the oldest are at the end. */
     private void closeStale(long now) {
         Idle oldest;
-        while ((oldest = idle.peekLast()) != null && now - oldest.since() >= REUSE_WITHIN_NANOS) {
+        while ((oldest = idle.peekLast()) != null
+                && now - oldest.since() >= reuseWithinNanos) {
             if (idle.removeLastOccurrence(oldest)) {
                 oldest.connection().closeResource();
             }

@@ -17,21 +17,32 @@ import io.helidon.webclient.api.ClientConnection;
  */
 final class DownstreamExchange implements AutoCloseable {
 
+    /** The idle time of a connection dialled for the exchange. */
+    static final long NEW_CONNECTION = -1;
+
     private static final long NOT_WAITING = Long.MIN_VALUE;
 
     private final ClientConnection connection;
+    private final long idleNanos;
     private final DownstreamConnections owner;
     private volatile long waitingSince = NOT_WAITING;
     private volatile boolean silenced;
 
-    DownstreamExchange(ClientConnection connection, DownstreamConnections owner) {
+    DownstreamExchange(ClientConnection connection, long idleNanos,
+            DownstreamConnections owner) {
         this.connection = connection;
+        this.idleNanos = idleNanos;
         this.owner = owner;
     }
 
     /** Returns the connection the exchange uses. */
     ClientConnection connection() {
         return connection;
+    }
+
+    /** Returns how long the connection was idle before, or {@link #NEW_CONNECTION}. */
+    long idleNanos() {
+        return idleNanos;
     }
 
     /** Marks the start of a wait for New API: the request is sent, or a read begins. */

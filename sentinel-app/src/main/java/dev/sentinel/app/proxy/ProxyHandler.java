@@ -171,6 +171,9 @@ public final class ProxyHandler implements Handler {
             // for the rest on this connection, and the next request must not be sent there.
             exchange.connection().closeResource();
             exchange.close();
+            if (!causedBy(e, ClientBodyBroken.class)) {
+                connections.brokeBeforeAnswer(exchange);
+            }
             unanswered(request, response, admitted, e, exchange.silenced());
             return;
         }
@@ -186,7 +189,15 @@ public final class ProxyHandler implements Handler {
             int status = answer.status().code();
             listener.downstreamAnswered(status, System.nanoTime() - started);
             screen.settle(admitted, status);
-            relay(request, response, method, answer, exchange, requestId);
+            try {
+                relay(request, response, method, answer, exchange, requestId);
+            } finally {
+                if (endsByClosing(method, answer)) {
+                    // New API closes the connection to end such an answer; Helidon's client,
+                    // taking the answer for an empty one, would pool the closed connection.
+                    exchange.connection().closeResource();
+                }
+            }
         }
     }
 
@@ -222,7 +233,10 @@ public final class ProxyHandler implements Handler {
         int read;
         while ((read = readClientBody(in, buffer)) >= 0) {
             if (read > 0) {
+                // A New API that stops taking the body is silent too.
+                exchange.awaitingDownstream();
                 body.write(buffer, 0, read);
+                exchange.heard();
             }
         }
         in.close();
@@ -423,6 +437,15 @@ public final class ProxyHandler implements Handler {
             return Optional.of("transfer coding " + String.join(", ", codings));
         }
         return Optional.empty();
+    }
+
+    /** Returns whether an answer with a body has neither length nor chunks. */
+    private static boolean endsByClosing(String method, HttpClientResponse answer) {
+        int status = answer.status().code();
+        io.helidon.http.Headers headers = answer.headers();
+        return !method.equals(Method.HEAD.text()) && status != 204 && status != 304
+                && !headers.contains(HeaderNames.CONTENT_LENGTH)
+                && !headers.contains(HeaderNames.TRANSFER_ENCODING);
     }
 
     private static List<String> values(io.helidon.http.Headers headers, HeaderName name) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /**
  * A downstream as lenient as New API's Go server about the request target: it records each
@@ -29,11 +30,13 @@ public final class RawDownstream implements AutoCloseable {
 
     private final ServerSocket server;
     private final Answerer answerer;
+    private final Predicate<String> takesBody;
     private final List<String> heads = new CopyOnWriteArrayList<>();
 
-    private RawDownstream(ServerSocket server, Answerer answerer) {
+    private RawDownstream(ServerSocket server, Answerer answerer, Predicate<String> takesBody) {
         this.server = server;
         this.answerer = answerer;
+        this.takesBody = takesBody;
         Thread.ofVirtual().start(this::acceptLoop);
     }
 
@@ -44,8 +47,17 @@ public final class RawDownstream implements AutoCloseable {
 
     /** Starts it on a free loopback port, answering as {@code answerer} writes. */
     public static RawDownstream start(Answerer answerer) throws IOException {
+        return start(answerer, head -> true);
+    }
+
+    /**
+     * Starts it on a free loopback port, answering as {@code answerer} writes, and leaving
+     * unread the body of every request {@code takesBody} refuses.
+     */
+    public static RawDownstream start(Answerer answerer, Predicate<String> takesBody)
+            throws IOException {
         return new RawDownstream(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()),
-                answerer);
+                answerer, takesBody);
     }
 
     /** Returns its base URL. */
@@ -93,7 +105,7 @@ public final class RawDownstream implements AutoCloseable {
                     return;
                 }
                 heads.add(head);
-                if (!skipBody(in, head)) {
+                if (takesBody.test(head) && !skipBody(in, head)) {
                     return;
                 }
                 if (!answerer.answer(head, socket.getOutputStream())) {
