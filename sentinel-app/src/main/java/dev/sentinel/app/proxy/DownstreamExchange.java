@@ -71,6 +71,12 @@ final class DownstreamExchange implements AutoCloseable {
         }
     }
 
+    /** Closes the connection, which must not be reused, and stops watching the exchange. */
+    void abandon() {
+        connection.closeResource();
+        close();
+    }
+
     /** Stops watching the exchange; the connection itself is released or closed by then. */
     @Override
     public void close() {

@@ -169,8 +169,7 @@ public final class ProxyHandler implements Handler {
         } catch (RuntimeException e) {
             // The request may be half-sent (an upload that broke off): New API would wait
             // for the rest on this connection, and the next request must not be sent there.
-            exchange.connection().closeResource();
-            exchange.close();
+            exchange.abandon();
             if (!causedBy(e, ClientBodyBroken.class)) {
                 connections.brokeBeforeAnswer(exchange);
             }
@@ -207,8 +206,7 @@ public final class ProxyHandler implements Handler {
      * client cannot pool it.
      */
     private static void discard(DownstreamExchange exchange, HttpClientResponse answer) {
-        exchange.connection().closeResource();
-        exchange.close();
+        exchange.abandon();
         try {
             answer.close();
         } catch (IllegalStateException e) {

@@ -87,8 +87,7 @@ public final class BareProxy {
                     : awaitAnswer(call, exchange);
             exchange.heard();
         } catch (RuntimeException e) {
-            exchange.connection().closeResource();
-            exchange.close();
+            exchange.abandon();
             throw e;
         }
         try (exchange; answer) {
